@@ -47,7 +47,7 @@ MAX_SEED = (1 << 64) - 1
 
 def action_counts() -> st.SearchStrategy[int]:
     """2 (the classic dilemmas) or 4 (the vulnerability exchange)."""
-    return st.sampled_from((2, 4))
+    return st.sampled_from((2, 6))  # two actions, or the vulnerability exchange's six
 
 
 def probabilities() -> st.SearchStrategy[float]:

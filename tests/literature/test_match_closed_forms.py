@@ -276,7 +276,7 @@ def test_observed_mistake_and_misreading_rates(e: float, m: float) -> None:
         assert abs(saw_wrong[partner_erred].mean() - m) <= Z * np.sqrt(m * (1 - m) / k)
 
 
-def test_four_action_mistakes_and_misreadings_are_uniform_over_the_other_actions() -> None:
+def test_exchange_mistakes_and_misreadings_are_uniform_over_the_other_actions() -> None:
     e, m = 0.3, 0.2
     r = play_match("always-cooperate", "always-cooperate", game=vulnerability_exchange(),
                    turns=500, noise=e, misread=m, repetitions=40, seed=20,
@@ -285,13 +285,15 @@ def test_four_action_mistakes_and_misreadings_are_uniform_over_the_other_actions
     assert h is not None
     executed = h[:, :, :, 1].ravel()
     n = executed.size
-    # open+support is intended; each of the three other actions replaces it with rate e/3
-    for action, p in ((0, 1 - e), (1, e / 3), (2, e / 3), (3, e / 3)):
+    # open+support is intended; each of the five other actions replaces it with rate e/5
+    for action in range(6):
+        p = 1 - e if action == 0 else e / 5
         assert abs((executed == action).mean() - p) <= Z * np.sqrt(p * (1 - p) / n)
-    # given what the partner executed, a misreading shows each other action with rate m/3
+    # given what the partner executed, a misreading shows each other action with rate m/5
     seen, truth = h[:, :, :, 2].ravel(), h[:, :, ::-1, 1].ravel()
-    shift = (seen - truth) % 4  # 0: read right; 1, 2, 3: the other actions, each m/3
-    for d, p in ((0, 1 - m), (1, m / 3), (2, m / 3), (3, m / 3)):
+    shift = (seen - truth) % 6  # 0: read right; 1..5: the other actions, each m/5
+    for d in range(6):
+        p = 1 - m if d == 0 else m / 5
         assert abs((shift == d).mean() - p) <= Z * np.sqrt(p * (1 - p) / n)
 
 

@@ -1,7 +1,7 @@
 """The compiled match kernel against the pure-Python reference interpreter, move by move.
 
 Every turn's intended, executed and observed action of both players must be identical, for random
-machines (1–8 states, 2 or 4 actions, sure and random choices), execution and perception noise,
+machines (1–8 states, 2 or 6 actions, sure and random choices), execution and perception noise,
 seeds, match and repetition indices, turn counts, batches of units and batch splits. Scores the
 kernel derives from joint-action counts must equal the payoffs summed turn by turn.
 """
@@ -95,7 +95,7 @@ def test_one_unit_matches_reference_move_by_move(
 
 @given(
     data=st.data(),
-    k=st.sampled_from((2, 4)),
+    k=st.sampled_from((2, 6)),
     noise=noise_rates(),
     misread=noise_rates(),
     seed=seeds(),
@@ -213,7 +213,7 @@ def test_match_scores_equal_payoffs_summed_over_reference_turns(
 
 @given(
     two=machines(2),
-    four=machines(4),
+    four=machines(6),
     noise=noise_rates(),
     misread=noise_rates(),
     seed=seeds(),

@@ -67,7 +67,7 @@ def test_scores_and_rates_stay_within_their_bounds(
 def test_swapping_deterministic_players_mirrors_the_match_exactly(
     pair, seeds_: tuple[int, int], turns: int
 ) -> None:
-    ab = _play(pair.a, pair.b, game=vulnerability_exchange() if pair.n_actions == 4 else None,
+    ab = _play(pair.a, pair.b, game=vulnerability_exchange() if pair.n_actions == 6 else None,
                turns=turns, seed=seeds_[0], history=True)  # fmt: skip
     ba = _play(pair.b, pair.a, game=ab.game, turns=turns, seed=seeds_[1], history=True)
     assert ab.history is not None and ba.history is not None

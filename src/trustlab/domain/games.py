@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trustlab.domain.actions import ACTION_NAMES_2, ACTION_NAMES_4
+from trustlab.domain.actions import ACTION_NAMES_2, ACTION_NAMES_EXCHANGE, N_EXCHANGE_ACTIONS
 from trustlab.domain.errors import GameError, SpecError, UnknownName
 
 __all__ = [
@@ -190,41 +190,72 @@ def donation(b: float = 3, c: float = 1) -> Game:
     return Game("donation", g.payoffs, ACTION_NAMES_2, {"b": b, "c": c})
 
 
-def vulnerability_exchange(b: float = 3, c: float = 1, t: float = 3, h: float = 2) -> Game:
-    """The essay's game: open up or stay guarded, answer openness with support or exploitation.
+def vulnerability_exchange(
+    b: float = 3, c: float = 1, t: float = 3, h: float = 2, e: float = 0.5
+) -> Game:
+    """The essay's game: open up or stay guarded; answer openness with support, withholding or
+    exploitation.
 
-    If my partner opened, my support costs me ``c`` and gives them ``b``; my exploitation gains me
-    ``t`` and costs them ``h``. If nobody opens, nothing happens. So my payoff is
-    ``[partner open]·(−c if I support else t) + [I open]·(b if partner supports else −h)``.
+    Opening exposes me: it costs ``e`` whatever happens, and only a supportive answer repays it.
+    If my partner opened, my support costs me ``c`` and gives them ``b``; my exploitation gains
+    me ``t`` and costs them ``h``; withholding (the unreceptive answer, or honest
+    disappointment) neither gives nor takes. If nobody opens, nothing happens. So my payoff is
+    ``[I open]·(−e + b·[partner supports] − h·[partner exploits]) +
+    [partner open]·(−c·[I support] + t·[I exploit])``.
 
-    Reduced to open+support (C) against guarded+exploit (D) this is a prisoner's dilemma with
-    R = b − c, S = −h, T = t, P = 0, which the parameters must keep: b − c > 0, t > b − c, h > 0,
-    2(b − c) > t − h. Guarded+support is kindness at a safe distance: it helps whoever opens,
-    never risks anything itself, and so never shares intimacy.
+    Two reductions matter (see docs/society.md):
+
+    - open+support (C) against guarded+exploit (D) is a prisoner's dilemma with
+      R = b − c − e, S = −e − h, T = t, P = 0, which the parameters must keep:
+      R > 0, T > R, S < 0 and 2R > T + S;
+    - open+support against guarded+withhold (the unreceptive) is a stag hunt with
+      R = b − c − e, S = −e, T = P = 0: among the unreceptive a lone opener loses ``e`` a turn,
+      among openers it gains R. Its interior rest point x* = e / (b − c) is the share of openers
+      above which opening pays — the collective-action threshold of a well-mixed population.
+
+    Guarded+support is kindness at a safe distance: it helps whoever opens, never risks anything
+    itself, and so never shares intimacy.
+
+    Parameters
+    ----------
+    b, c, t, h : float
+        Benefit and cost of support, gain and harm of exploitation.
+    e : float
+        Exposure: what opening costs the opener (≥ 0; > 0 makes openness a collective risk).
+
+    Raises
+    ------
+    GameError
+        When the parameters break an inequality above (the message names it).
 
     Examples
     --------
     >>> g = vulnerability_exchange()
-    >>> g.payoffs[[0, 0, 3, 3], [0, 3, 0, 3]].tolist()  # R, S, T, P of the reduced dilemma
-    [2.0, -2.0, 3.0, 0.0]
+    >>> g.payoffs[[0, 0, 5, 5], [0, 5, 0, 5]].tolist()  # R, S, T, P of the reduced dilemma
+    [1.5, -2.5, 3.0, 0.0]
+    >>> g.payoffs[[0, 0, 4, 4], [0, 4, 0, 4]].tolist()  # the stag hunt against the unreceptive
+    [1.5, -0.5, 0.0, 0.0]
     """
-    vals = f"b={b:g}, c={c:g}, t={t:g}, h={h:g}"
+    vals = f"b={b:g}, c={c:g}, t={t:g}, h={h:g}, e={e:g}"
     name = "vulnerability exchange"
     _require(c >= 0, name, "c ≥ 0 (support costs the supporter)", vals)
-    _require(b - c > 0, name, "b > c (mutual openness pays: R = b − c > P = 0)", vals)
-    _require(t > b - c, name, "t > b − c (exploiting tempts: T > R)", vals)
-    _require(h > 0, name, "h > 0 (being exploited hurts: S = −h < P = 0)", vals)
-    _require(2 * (b - c) > t - h, name, "2(b − c) > t − h (2R > T + S)", vals)
-    m = np.zeros((4, 4))
-    for i in range(4):
-        for j in range(4):
-            i_open, i_support = i < 2, i % 2 == 0
-            j_open, j_support = j < 2, j % 2 == 0
+    _require(e >= 0, name, "e ≥ 0 (opening costs the opener)", vals)
+    _require(h > 0, name, "h > 0 (being exploited hurts)", vals)
+    _require(b - c - e > 0, name, "b > c + e (mutual openness pays: R = b − c − e > P = 0)", vals)
+    _require(t > b - c - e, name, "t > b − c − e (exploiting tempts: T > R)", vals)
+    _require(2 * (b - c - e) > t - e - h, name, "2(b − c − e) > t − e − h (2R > T + S)", vals)
+    k = N_EXCHANGE_ACTIONS
+    m = np.zeros((k, k))
+    for i in range(k):
+        for j in range(k):
+            i_open, i_answer = i < 3, i % 3
+            j_open, j_answer = j < 3, j % 3
             if j_open:
-                m[i, j] += -c if i_support else t
+                m[i, j] += (-c, 0.0, t)[i_answer]
             if i_open:
-                m[i, j] += b if j_support else -h
-    return Game("vulnerability-exchange", m, ACTION_NAMES_4, {"b": b, "c": c, "t": t, "h": h})
+                m[i, j] += -e + (b, 0.0, -h)[j_answer]
+    params = {"b": b, "c": c, "t": t, "h": h, "e": e}
+    return Game("vulnerability-exchange", m, ACTION_NAMES_EXCHANGE, params)
 
 
 #: name -> (builder, parameter names)
@@ -234,7 +265,7 @@ GAME_PRESETS: dict[str, tuple[Callable[..., Game], tuple[str, ...]]] = {
     "snowdrift": (snowdrift, ("b", "c")),
     "harmony": (harmony, ("R", "S", "T", "P")),
     "donation": (donation, ("b", "c")),
-    "vulnerability-exchange": (vulnerability_exchange, ("b", "c", "t", "h")),
+    "vulnerability-exchange": (vulnerability_exchange, ("b", "c", "t", "h", "e")),
 }
 _GAME_ALIASES = {
     "pd": "prisoners-dilemma",

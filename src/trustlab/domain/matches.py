@@ -46,10 +46,10 @@ def version() -> str:
 
 def game_for(characters: list[Character], game: Game | None) -> Game:
     """The game to play: ``game``, or the default for the characters (PD, or the vulnerability
-    exchange when any of them is written for four actions)."""
+    exchange when any of them is written for its six actions)."""
     if game is not None:
         return game
-    if any(c.n_actions == 4 for c in characters):
+    if any(c.n_actions > 2 for c in characters):
         from trustlab.domain.games import vulnerability_exchange
 
         return vulnerability_exchange()
@@ -222,7 +222,7 @@ def play_match(
         Names, aliases, family specs (``memory-one:...``) or characters.
     game : Game, optional
         Default: the prisoner's dilemma (3, 0, 5, 1), or the vulnerability exchange when either
-        character is written for it. Two-action characters play four-action games lifted.
+        character is written for it. Two-action characters play the vulnerability exchange lifted.
     turns : int
         Fixed number of turns (ignored when ``continuation`` is given).
     continuation : float, optional

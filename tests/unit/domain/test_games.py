@@ -11,11 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trustlab.domain.actions import (
-    ACTION_NAMES_4,
+    ACTION_NAMES_EXCHANGE,
     GUARDED_EXPLOIT,
     GUARDED_SUPPORT,
+    GUARDED_WITHHOLD,
     OPEN_EXPLOIT,
     OPEN_SUPPORT,
+    is_exploit,
     is_open,
     is_support,
 )
@@ -63,7 +65,9 @@ def test_every_preset_builds_with_defaults_and_by_name() -> None:
 def test_presets_record_the_parameters_they_were_built_from() -> None:
     assert prisoners_dilemma().parameters == {"R": 3, "S": 0, "T": 5, "P": 1}
     assert donation(4, 1).parameters == {"b": 4, "c": 1}
-    assert vulnerability_exchange().describe() == "vulnerability-exchange(b=3, c=1, t=3, h=2)"
+    assert (
+        vulnerability_exchange().describe() == "vulnerability-exchange(b=3, c=1, t=3, h=2, e=0.5)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -83,10 +87,10 @@ def test_presets_record_the_parameters_they_were_built_from() -> None:
         (lambda: donation(b=1, c=1), "a donation game needs b > c > 0"),
         (lambda: donation(c=-1), "a donation game needs b > c > 0"),
         (lambda: vulnerability_exchange(c=-1), "needs c ≥ 0"),
-        (lambda: vulnerability_exchange(b=1, c=1), "needs b > c"),
-        (lambda: vulnerability_exchange(t=1), "needs t > b − c"),
+        (lambda: vulnerability_exchange(b=1.5, c=1), "needs b > c + e"),
+        (lambda: vulnerability_exchange(t=1), "needs t > b − c − e"),
         (lambda: vulnerability_exchange(h=0), "needs h > 0"),
-        (lambda: vulnerability_exchange(t=9, h=1), "needs 2(b − c) > t − h"),
+        (lambda: vulnerability_exchange(t=9, h=1), "needs 2(b − c − e) > t − e − h"),
     ],
 )
 def test_each_broken_inequality_is_named(build, needs: str) -> None:
@@ -98,38 +102,58 @@ def test_each_broken_inequality_is_named(build, needs: str) -> None:
 
 
 def test_vulnerability_exchange_matches_its_definition_cell_by_cell() -> None:
-    b, c, t, h = 5.0, 1.5, 4.5, 2.5
-    g = vulnerability_exchange(b, c, t, h)
-    assert g.n_actions == 4 and g.action_names == ACTION_NAMES_4
-    for me in range(4):
-        for other in range(4):
-            # DESIGN §3: if my partner opened, my support costs me c, my exploitation gains me t;
-            # if I opened, their support gives me b, their exploitation costs me h
+    b, c, t, h, e = 5.0, 1.5, 4.5, 2.5, 0.75
+    g = vulnerability_exchange(b, c, t, h, e)
+    assert g.n_actions == 6 and g.action_names == ACTION_NAMES_EXCHANGE
+    for me in range(6):
+        for other in range(6):
+            # DESIGN §3: if my partner opened, my support costs me c, my exploitation gains me t,
+            # withholding nothing; if I opened, it cost me e, their support gives me b, their
+            # exploitation costs me h, their withholding nothing
             expected = 0.0
             if is_open(other):
-                expected += -c if is_support(me) else t
+                expected += -c if is_support(me) else t if is_exploit(me) else 0.0
             if is_open(me):
-                expected += b if is_support(other) else -h
+                expected += -e + (b if is_support(other) else -h if is_exploit(other) else 0.0)
             assert g.payoffs[me, other] == expected, (me, other)
-    # spelled out for the corners of the dilemma and kindness at a distance
-    assert g.payoffs[OPEN_SUPPORT, OPEN_SUPPORT] == b - c  # R
-    assert g.payoffs[OPEN_SUPPORT, GUARDED_EXPLOIT] == -h  # S
+    # spelled out for the corners of the dilemma, the unreceptive and kindness at a distance
+    assert g.payoffs[OPEN_SUPPORT, OPEN_SUPPORT] == b - c - e  # R
+    assert g.payoffs[OPEN_SUPPORT, GUARDED_EXPLOIT] == -e - h  # S
     assert g.payoffs[GUARDED_EXPLOIT, OPEN_SUPPORT] == t  # T
     assert g.payoffs[GUARDED_EXPLOIT, GUARDED_EXPLOIT] == 0  # P: nobody opens, nothing happens
+    assert g.payoffs[OPEN_SUPPORT, GUARDED_WITHHOLD] == -e  # exposure unrepaid
+    assert g.payoffs[GUARDED_WITHHOLD, OPEN_SUPPORT] == 0  # the unreceptive gain nothing
     assert g.payoffs[GUARDED_SUPPORT, GUARDED_SUPPORT] == 0
     assert g.payoffs[GUARDED_SUPPORT, OPEN_SUPPORT] == -c
-    assert g.payoffs[OPEN_EXPLOIT, OPEN_EXPLOIT] == t - h
+    assert g.payoffs[OPEN_EXPLOIT, OPEN_EXPLOIT] == t - h - e
+    assert g.parameters == {"b": b, "c": c, "t": t, "h": h, "e": e}
 
 
-@given(b=st.floats(0.5, 10), c=st.floats(0, 5), t=st.floats(0, 20), h=st.floats(0.01, 10))
+def test_vulnerability_exchange_defaults_make_openness_a_stag_hunt_among_the_unreceptive() -> None:
+    g = vulnerability_exchange()
+    pair = [OPEN_SUPPORT, GUARDED_WITHHOLD]
+    (r, s_), (t, p) = g.payoffs[np.ix_(pair, pair)].tolist()
+    assert r > t >= p > s_  # a stag hunt: bistable
+    assert (p - s_) / (r - s_ - t + p) == pytest.approx(0.25)  # x* = e / (b − c)
+    with pytest.raises(GameError, match=r"e ≥ 0"):
+        vulnerability_exchange(e=-0.1)
+
+
+@given(
+    b=st.floats(0.5, 10),
+    c=st.floats(0, 5),
+    t=st.floats(0, 20),
+    h=st.floats(0.01, 10),
+    e=st.floats(0, 3),
+)
 def test_vulnerability_exchange_accepts_exactly_the_prisoners_dilemmas(
-    b: float, c: float, t: float, h: float
+    b: float, c: float, t: float, h: float, e: float
 ) -> None:
-    # reduced to open+support v guarded+exploit: R = b − c, S = −h, T = t, P = 0
-    R, S, T, P = b - c, -h, t, 0.0
+    # reduced to open+support v guarded+exploit: R = b − c − e, S = −e − h, T = t, P = 0
+    R, S, T, P = b - c - e, -e - h, t, 0.0
     is_pd = T > R > P > S and 2 * R > T + S
     try:
-        g = vulnerability_exchange(b, c, t, h)
+        g = vulnerability_exchange(b, c, t, h, e)
     except GameError:
         assert not is_pd
     else:
@@ -196,9 +220,9 @@ def test_parse_game_names_aliases_and_parameters(spec: str, matrix: list) -> Non
 
 
 def test_parse_game_aliases_of_the_vulnerability_exchange() -> None:
-    for spec in ("vulnerability-exchange", "ve", "vulnerability", "ve:3,1,3,2"):
+    for spec in ("vulnerability-exchange", "ve", "vulnerability", "ve:3,1,3,2", "ve:3,1,3,2,0.5"):
         assert parse_game(spec) == vulnerability_exchange()
-    assert parse_game("ve:3,0.5").parameters == {"b": 3, "c": 0.5, "t": 3, "h": 2}
+    assert parse_game("ve:3,0.5").parameters == {"b": 3, "c": 0.5, "t": 3, "h": 2, "e": 0.5}
 
 
 @pytest.mark.parametrize(

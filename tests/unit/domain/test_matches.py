@@ -53,17 +53,17 @@ def test_repetitions_average_totals_and_pool_turns() -> None:
     assert len({tuple(x) for x in r.joint.reshape(8, 4).tolist()}) > 1  # repetitions differ
 
 
-def test_default_game_is_the_dilemma_or_the_exchange_for_four_action_characters() -> None:
+def test_default_game_is_the_dilemma_or_the_exchange_for_its_own_characters() -> None:
     assert play_match("tft", "grim", turns=2, seed=0).game == prisoners_dilemma()
-    four = next(c for c in _catalogue_four_action())
+    four = next(c for c in _catalogue_exchange())
     r = play_match(four, "tit-for-tat", turns=2, seed=0)
     assert r.game == vulnerability_exchange()
 
 
-def _catalogue_four_action() -> list[Character]:
+def _catalogue_exchange() -> list[Character]:
     from trustlab.domain.characters.catalogue import catalogue
 
-    return [c for c in catalogue().values() if c.n_actions == 4]
+    return [c for c in catalogue().values() if c.n_actions == 6]
 
 
 def test_two_action_characters_play_the_exchange_lifted() -> None:
@@ -71,15 +71,15 @@ def test_two_action_characters_play_the_exchange_lifted() -> None:
                    history=True)  # fmt: skip
     assert r.history is not None
     # open+support once, then guarded+exploit; always-defect is guarded+exploit throughout
-    assert r.history[0, :, 0, 1].tolist() == [0, 3, 3, 3]
-    assert r.history[0, :, 1, 1].tolist() == [3, 3, 3, 3]
-    assert r.scores.tolist() == [-2.0, 3.0]  # S = −h, then P = 0; T = t, then 0
+    assert r.history[0, :, 0, 1].tolist() == [0, 5, 5, 5]
+    assert r.history[0, :, 1, 1].tolist() == [5, 5, 5, 5]
+    assert r.scores.tolist() == [-2.5, 3.0]  # S = −e − h, then P = 0; T = t, then 0
     assert r.cooperation_rates.tolist() == [0.25, 0.0]
-    np.testing.assert_allclose(r.action_rates, [[0.25, 0, 0, 0.75], [0, 0, 0, 1]])
+    np.testing.assert_allclose(r.action_rates, [[0.25, 0, 0, 0, 0, 0.75], [0, 0, 0, 0, 0, 1]])
 
 
-def test_a_four_action_character_cannot_play_a_two_action_game() -> None:
-    four = _catalogue_four_action()[0]
+def test_an_exchange_character_cannot_play_a_two_action_game() -> None:
+    four = _catalogue_exchange()[0]
     with pytest.raises(CompileError, match="cannot play a game of 2 actions"):
         play_match(four, "tit-for-tat", game=prisoners_dilemma(), turns=3)
 
@@ -146,12 +146,13 @@ def test_to_dict_keeps_the_cli_contract_keys() -> None:
     assert json.loads(json.dumps(d)) == d  # plain JSON types throughout
 
 
-def test_to_dict_in_four_action_games_adds_named_action_rates() -> None:
+def test_to_dict_in_the_exchange_adds_named_action_rates() -> None:
     d = play_match("tit-for-tat", "always-defect", game=vulnerability_exchange(), turns=4,
                    seed=0).to_dict()  # fmt: skip
     assert d["cooperation_rates"] == [0.25, 0.0]
     assert d["action_rates"][0] == {
-        "open+support": 0.25, "open+exploit": 0.0, "guarded+support": 0.0, "guarded+exploit": 0.75,
+        "open+support": 0.25, "open+withhold": 0.0, "open+exploit": 0.0, "guarded+support": 0.0,
+        "guarded+withhold": 0.0, "guarded+exploit": 0.75,
     }  # fmt: skip
     assert json.loads(json.dumps(d)) == d
 

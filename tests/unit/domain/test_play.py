@@ -155,7 +155,7 @@ def test_check_probability_below_one() -> None:
 
 @given(ms=st.lists(machines(), min_size=1, max_size=4))
 def test_pack_pads_machines_without_changing_them(ms: list) -> None:
-    k = 4 if any(m.n_actions == 4 for m in ms) else 2
+    k = 6 if any(m.n_actions == 6 for m in ms) else 2
     packed = pack(ms, k)
     n_states = max(m.for_game(k).n_states for m in ms)
     assert packed.cum.shape == (len(ms), n_states, k)
@@ -172,10 +172,10 @@ def test_pack_pads_machines_without_changing_them(ms: list) -> None:
 
 
 def test_pack_lifts_two_action_machines_and_refuses_the_impossible() -> None:
-    packed = pack([reactive(1, 0), memory_one(1, 0, 0, 1)], 4)
-    assert packed.cum.shape == (2, 5, 4)
-    # tit-for-tat lifted: its sure moves are open+support (0) or guarded+exploit (3)
-    assert set(packed.det[0, :3].tolist()) == {0, 3}
+    packed = pack([reactive(1, 0), memory_one(1, 0, 0, 1)], 6)
+    assert packed.cum.shape == (2, 5, 6)
+    # tit-for-tat lifted: its sure moves are open+support (0) or guarded+exploit (5)
+    assert set(packed.det[0, :3].tolist()) == {0, 5}
     four = reactive(1, 0).lifted()
     with pytest.raises(CompileError, match="cannot play a game of 2 actions"):
         pack([four], 2)

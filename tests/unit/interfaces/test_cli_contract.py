@@ -75,13 +75,13 @@ def test_match_custom_payoffs_are_used_as_given(capsys: pytest.CaptureFixture[st
     assert p["scores"] == [-5.0, 10.0]
 
 
-def test_match_four_action_game_adds_action_rates(capsys: pytest.CaptureFixture[str]) -> None:
+def test_match_in_the_exchange_adds_action_rates(capsys: pytest.CaptureFixture[str]) -> None:
     p = run_json(
         capsys, "match", "tit-for-tat", "always-defect", "--turns", "4",
         "--game", "vulnerability-exchange", "--seed", "0",
     )  # fmt: skip
     rates = p["action_rates"]
-    assert len(rates) == 2 and len(rates[0]) == 4
+    assert len(rates) == 2 and len(rates[0]) == 6
     assert sum(rates[0].values()) == pytest.approx(1.0)
     # lifted: tit-for-tat opens and supports once, then stays guarded and exploits
     assert p["cooperation_rates"] == [0.25, 0.0]

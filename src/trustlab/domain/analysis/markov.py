@@ -465,9 +465,9 @@ def long_run_payoffs(
     ----------
     a, b : str or Character
         Names, aliases, family specs or characters (two-action characters are lifted to play a
-        four-action game).
+        six-action vulnerability exchange).
     game : Game, optional
-        Default: the prisoner's dilemma, or the vulnerability exchange for four-action characters.
+        Default: the prisoner's dilemma, or the vulnerability exchange for its own characters.
     turns : int, optional
         Exact expectation over a match of this many turns.
     continuation : float, optional

@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from trustlab.domain.actions import N_EXCHANGE_ACTIONS
 from trustlab.domain.analysis.markov import (
     ProductChain,
     long_run_distribution,
@@ -118,7 +119,7 @@ def _steady(action: int, k: int) -> StateMachine:
 
 def _copycat(k: int) -> StateMachine:
     """Tit-for-tat for k actions: lifted in the vulnerability exchange, else copy the last move."""
-    if k in (2, 4):
+    if k in (2, N_EXCHANGE_ACTIONS):
         return tit_for_tat().for_game(k)
     trans = np.broadcast_to(np.arange(k)[None, None, :], (k + 1, k, k)) + 1
     policy = np.vstack([np.eye(k)[:1], np.eye(k)])
@@ -193,9 +194,10 @@ def trait_profile(
     Parameters
     ----------
     character : str or Character
-        Any catalogue name, alias, family spec or user character (two or four actions).
+        Any catalogue name, alias, family spec or user character (two actions, or the
+        vulnerability exchange's six).
     game : Game, optional
-        Default: the prisoner's dilemma, or the vulnerability exchange for four-action
+        Default: the prisoner's dilemma, or the vulnerability exchange for six-action
         characters.
     noise : float
         Execution noise of the ``noise_tolerance`` probe.
@@ -223,8 +225,8 @@ def trait_profile(
     slip = _probe(product_chain(me, tft), force_a=d, force_b=None)
 
     exploiters = ["always-defect"]
-    if k in (2, 4):
-        exploiters += list(_EXPLOITERS[1:]) + (["con-artist"] if k == 4 else [])
+    if k in (2, N_EXCHANGE_ACTIONS):
+        exploiters += list(_EXPLOITERS[1:]) + (["con-artist"] if k == N_EXCHANGE_ACTIONS else [])
     alld_char = Character("always-defect", "", alld)
     vs = {}
     for name in exploiters:

@@ -1,11 +1,12 @@
-"""The essay's archetypes, written natively for the four-action vulnerability exchange.
+"""The essay's archetypes, written natively for the six-action vulnerability exchange.
 
-Actions (see :mod:`trustlab.domain.actions`): open+support, open+exploit, guarded+support,
-guarded+exploit. A character is *betrayed* when it opened and its partner answered with
-exploitation; it meets *openness* when its partner opened and answered with support.
+Actions (see :mod:`trustlab.domain.actions`): (open | guarded) × (support | withhold |
+exploit). A character is *betrayed* when it opened and its partner answered with exploitation;
+being withheld from is a disappointment, not a betrayal. It meets *openness* when its partner
+opened and answered with support.
 
-None of the trustworthy archetypes ever exploits: when disappointed they withdraw (stay guarded),
-which is honest disappointment, not betrayal.
+None of the trustworthy archetypes ever exploits: when disappointed they withdraw (stay guarded,
+still supporting), which is honest disappointment, not betrayal.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from trustlab.domain.actions import (
     GUARDED_EXPLOIT,
     GUARDED_SUPPORT,
     OPEN_SUPPORT,
+    is_exploit,
     is_open,
-    is_support,
 )
+from trustlab.domain.actions import N_EXCHANGE_ACTIONS as K6
 from trustlab.domain.characters.compile import compile_rule
 from trustlab.domain.characters.machine import StateMachine
 
@@ -36,14 +38,18 @@ __all__ = [
 
 
 def betrayed(mine: int, theirs: int) -> bool:
-    """Whether I opened and my partner answered with exploitation."""
-    return is_open(mine) and not is_support(theirs)
+    """Whether I opened and my partner answered with exploitation (withholding is not
+    betrayal)."""
+    return is_open(mine) and is_exploit(theirs)
 
 
 def steady(action: int) -> StateMachine:
     """Plays the same vulnerability-exchange action every turn."""
     return compile_rule(
-        start=lambda: 0, act=lambda m: action, update=lambda m, mine, theirs: 0, n_actions=4
+        start=lambda: 0,
+        act=lambda m: action,
+        update=lambda m, mine, theirs: 0,
+        n_actions=K6,
     )
 
 
@@ -54,7 +60,7 @@ def reciprocator() -> StateMachine:
         start=lambda: True,
         act=lambda invited: OPEN_SUPPORT if invited else GUARDED_SUPPORT,
         update=lambda invited, mine, theirs: theirs == OPEN_SUPPORT,
-        n_actions=4,
+        n_actions=K6,
     )
 
 
@@ -65,7 +71,7 @@ def forgiver() -> StateMachine:
         start=lambda: 0,
         act=lambda misses: GUARDED_SUPPORT if misses >= 2 else OPEN_SUPPORT,
         update=lambda misses, mine, theirs: 0 if theirs == OPEN_SUPPORT else min(misses + 1, 2),
-        n_actions=4,
+        n_actions=K6,
     )
 
 
@@ -75,7 +81,7 @@ def kind_at_a_distance() -> StateMachine:
         start=lambda: False,
         act=lambda burnt: GUARDED_SUPPORT if burnt else OPEN_SUPPORT,
         update=lambda burnt, mine, theirs: bool(burnt or betrayed(mine, theirs)),
-        n_actions=4,
+        n_actions=K6,
     )
 
 
@@ -97,7 +103,7 @@ def contrite() -> StateMachine:
         mine_good, theirs_good = mem
         return (mine == OPEN_SUPPORT or not theirs_good, theirs == OPEN_SUPPORT or not mine_good)
 
-    return compile_rule(start=lambda: (True, True), act=act, update=update, n_actions=4)
+    return compile_rule(start=lambda: (True, True), act=act, update=update, n_actions=K6)
 
 
 def con_artist(patience: int = 3) -> StateMachine:
@@ -111,7 +117,7 @@ def con_artist(patience: int = 3) -> StateMachine:
     def update(streak: int, mine: int, theirs: int) -> int:
         return min(streak + 1, patience) if is_open(theirs) else 0
 
-    return compile_rule(start=lambda: 0, act=act, update=update, n_actions=4)
+    return compile_rule(start=lambda: 0, act=act, update=update, n_actions=K6)
 
 
 def cautious_opener() -> StateMachine:
@@ -121,7 +127,7 @@ def cautious_opener() -> StateMachine:
         start=lambda: False,
         act=lambda invited: OPEN_SUPPORT if invited else GUARDED_SUPPORT,
         update=lambda invited, mine, theirs: theirs == OPEN_SUPPORT,
-        n_actions=4,
+        n_actions=K6,
     )
 
 
@@ -133,7 +139,7 @@ def encourager(betrayals: int = 2) -> StateMachine:
         start=lambda: 0,
         act=lambda n: GUARDED_SUPPORT if n >= betrayals else OPEN_SUPPORT,
         update=lambda n, mine, theirs: min(betrayals, n + betrayed(mine, theirs)),
-        n_actions=4,
+        n_actions=K6,
     )
 
 
@@ -145,7 +151,7 @@ def critic() -> StateMachine:
         start=lambda: True,
         act=lambda pleased: OPEN_SUPPORT if pleased else GUARDED_EXPLOIT,
         update=lambda pleased, mine, theirs: theirs == OPEN_SUPPORT,
-        n_actions=4,
+        n_actions=K6,
     )
 
 
@@ -156,5 +162,5 @@ def fair_weather_friend() -> StateMachine:
         start=lambda: OPEN_SUPPORT,
         act=lambda last: last,
         update=lambda last, mine, theirs: theirs,
-        n_actions=4,
+        n_actions=K6,
     )

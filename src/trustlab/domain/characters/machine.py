@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustlab.domain.actions import LIFT_ACTION, PROJECT_ACTION
+from trustlab.domain.actions import LIFT_ACTION, N_EXCHANGE_ACTIONS, PROJECT_ACTION
 from trustlab.domain.errors import CompileError, InvalidParameter
 from trustlab.kernel.rng import base_key_py, uniform_pair_py
 
@@ -111,7 +111,7 @@ class StateMachine:
         return np.flatnonzero(seen)
 
     def lifted(self) -> StateMachine:
-        """This two-action machine playing the four-action vulnerability exchange.
+        """This two-action machine playing the six-action vulnerability exchange.
 
         C becomes open + support and D guarded + exploit; actions are seen through their answer
         (see :mod:`trustlab.domain.actions`).
@@ -120,17 +120,17 @@ class StateMachine:
             raise CompileError(
                 f"only two-action machines can be lifted, this one has {self.n_actions}"
             )
-        policy = np.zeros((self.n_states, 4))
+        policy = np.zeros((self.n_states, N_EXCHANGE_ACTIONS))
         policy[:, LIFT_ACTION[0]] = self.policy[:, 0]
         policy[:, LIFT_ACTION[1]] = self.policy[:, 1]
         trans = self.transition[:, PROJECT_ACTION][:, :, PROJECT_ACTION]
         return StateMachine(policy, trans, self.initial_state)
 
     def for_game(self, n_actions: int) -> StateMachine:
-        """This machine for a game of ``n_actions`` actions (itself, or lifted from two to four)."""
+        """This machine for a game of ``n_actions`` actions (itself, or lifted from two to six)."""
         if n_actions == self.n_actions:
             return self
-        if self.n_actions == 2 and n_actions == 4:
+        if self.n_actions == 2 and n_actions == N_EXCHANGE_ACTIONS:
             return self.lifted()
         raise CompileError(
             f"a character for {self.n_actions} actions cannot play a game of {n_actions} actions"

@@ -17,7 +17,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from trustlab.domain.actions import GUARDED_EXPLOIT, GUARDED_SUPPORT, OPEN_SUPPORT, C, D
+from trustlab.domain.actions import (
+    GUARDED_EXPLOIT,
+    GUARDED_WITHHOLD,
+    OPEN_SUPPORT,
+    OPEN_WITHHOLD,
+    C,
+    D,
+)
 from trustlab.domain.characters import archetypes as ar
 from trustlab.domain.characters import classics as cl
 from trustlab.domain.characters import grudges as gr
@@ -491,12 +498,13 @@ CATALOGUE: tuple[Entry, ...] = (
         _t("memory-one", "zero-determinant"),
         STEWART_PLOTKIN,
     ),
-    # --- the essay's archetypes (vulnerability exchange, four actions) ---
+    # --- the essay's archetypes (vulnerability exchange, six actions) ---
     Entry(
         "guarded",
-        "Never opens and never exploits: stays guarded and supports whoever opens to it.",
-        lambda: ar.steady(GUARDED_SUPPORT),
-        ("not-receptive",),
+        "Never opens, and answers openness neither with support nor with exploitation: the "
+        "opener's exposure goes unrepaid (the unreceptive).",
+        lambda: ar.steady(GUARDED_WITHHOLD),
+        ("not-receptive", "unreceptive"),
         0,
         _t("essay", "nice"),
         ESSAY,
@@ -520,9 +528,19 @@ CATALOGUE: tuple[Entry, ...] = (
         ESSAY,
     ),
     Entry(
+        "one-sided",
+        "Always opens but never answers the partner's openness: shares its own feelings and "
+        "withholds support (talking without listening).",
+        lambda: ar.steady(OPEN_WITHHOLD),
+        ("talker",),
+        0,
+        _t("essay", "nice"),
+        ESSAY,
+    ),
+    Entry(
         "kind-at-a-distance",
-        "Opens until it is betrayed once, then stays guarded for good while still supporting "
-        "anyone who opens.",
+        "Opens until it is exploited once, then stays guarded for good while still supporting "
+        "anyone who opens (kindness at a safe distance).",
         ar.kind_at_a_distance,
         ("kind-distance",),
         INF,
@@ -572,7 +590,7 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry(
         "encourager",
         "Keeps opening and supporting whatever the partner does, withdrawing included, until it "
-        "has been betrayed twice in all; then stays guarded for good, still supporting.",
+        "has been exploited twice in all; then stays guarded for good, still supporting.",
         ar.encourager,
         ("cheerleader",),
         INF,

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustlab.domain.actions import GUARDED_SUPPORT, C, D
+from trustlab.domain.actions import (
+    GUARDED_WITHHOLD,
+    N_EXCHANGE_ACTIONS,
+    OPENS,
+    SUPPORTS,
+    C,
+    D,
+)
 from trustlab.domain.characters.archetypes import reciprocator
 from trustlab.domain.characters.catalogue import character_names, get_character
 from trustlab.domain.characters.character import Character
@@ -46,8 +53,8 @@ class Member:
         What it does, as a state machine (lifted to the vulnerability exchange when needed).
     discriminating : bool
         When true, with a partner it sees as of bad reputation it withholds instead: it plays D
-        in two-action games, guarded + support in the vulnerability exchange (it never opens to
-        the bad, and never exploits them either).
+        in two-action games, guarded + withhold in the vulnerability exchange (it neither opens
+        to the bad nor answers their openness, and never exploits them).
     """
 
     character: Character
@@ -70,8 +77,8 @@ def withhold_action(game: Game) -> int:
     """What a discriminator does to a partner of bad reputation in ``game``."""
     if game.n_actions == 2:
         return D
-    if game.n_actions == 4:
-        return GUARDED_SUPPORT
+    if game.n_actions == N_EXCHANGE_ACTIONS:
+        return GUARDED_WITHHOLD
     raise GameError(
         f"discriminators need a two-action game or the vulnerability exchange, "
         f"not a {game.n_actions}-action game"
@@ -84,7 +91,8 @@ def _discriminator(slip: float = 0.0) -> Member:
     name = "discriminator" if slip == 0.0 else f"discriminator:{slip:g}"
     rule = (
         "Cooperates (opens and supports) with partners of good reputation and withholds (stays "
-        "guarded but supports; D in two-action games) from partners of bad reputation"
+        "guarded and leaves their openness unanswered; D in two-action games) from partners of "
+        "bad reputation"
     )
     if slip:
         rule += f"; fails to cooperate with probability {slip:g}"
@@ -95,11 +103,11 @@ def _discriminator(slip: float = 0.0) -> Member:
 
 
 def _discriminating_reciprocator(n_actions: int) -> Member:
-    machine = reciprocator() if n_actions == 4 else tit_for_tat()
+    machine = reciprocator() if n_actions == N_EXCHANGE_ACTIONS else tit_for_tat()
     ch = Character(
         "discriminating-reciprocator",
         "A reciprocator (tit-for-tat in two-action games) that never opens to a partner of bad "
-        "reputation: with them it stays guarded, still supporting.",
+        "reputation: with them it stays guarded and withholds.",
         machine,
         (),
         1,
@@ -199,6 +207,6 @@ def action_kinds(game: Game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     (the lift of :mod:`trustlab.domain.actions`)."""
     k = game.n_actions
     a = np.arange(k)
-    if k == 4:
-        return a < 2, a % 2 == 0, a == 0
+    if k == N_EXCHANGE_ACTIONS:
+        return OPENS.copy(), SUPPORTS.copy(), a == 0
     return a == 0, a == 0, a == 0

@@ -16,7 +16,7 @@ import re
 import numpy as np
 import pytest
 
-from trustlab.domain.actions import LIFT_ACTION, OPEN_EXPLOIT, PROJECT_ACTION
+from trustlab.domain.actions import EXPLOITS, LIFT_ACTION, N_EXCHANGE_ACTIONS, OPEN_EXPLOIT
 from trustlab.domain.characters.catalogue import CATALOGUE, catalogue, get_character, select
 from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.machine import StateMachine
@@ -69,11 +69,11 @@ def empirical_memory_depth(
 
 
 def is_nice(m: StateMachine) -> bool:
-    """Whether the machine never defects (two actions) or exploits (four) before its partner
-    has: no state reachable while the partner only ever supports puts any weight on such an
-    action."""
+    """Whether the machine never defects (two actions) or exploits (the exchange) before its
+    partner has: no state reachable while the partner never exploits puts any weight on such an
+    action (one niceness: withholding and staying guarded are nice, exploiting first is not)."""
     k = m.n_actions
-    exploit = PROJECT_ACTION[:k] == 1 if k == 4 else np.array([False, True])
+    exploit = EXPLOITS if k == N_EXCHANGE_ACTIONS else np.array([False, True])
     supportive = np.flatnonzero(~exploit)
     seen = {m.initial_state}
     stack = [m.initial_state]
@@ -122,13 +122,13 @@ def test_every_name_alias_and_snake_case_spelling_resolves_to_its_row(name: str)
 def test_compiles_to_a_valid_minimal_machine(characters: dict[str, Character], name: str) -> None:
     c = characters[name]
     m = c.machine
-    assert m.n_actions in (2, 4)
+    assert m.n_actions in (2, N_EXCHANGE_ACTIONS)
     np.testing.assert_allclose(m.policy.sum(axis=1), 1.0)
     assert m.transition.min() >= 0 and m.transition.max() < m.n_states
     # every state reachable (noise can reach any); minimising keeps the initial policy
     assert m.reachable_states().size == m.n_states
     np.testing.assert_array_equal(m.minimised().policy[0], m.policy[m.initial_state])
-    assert c.n_actions == (4 if "essay" in c.tags else 2)
+    assert c.n_actions == (N_EXCHANGE_ACTIONS if "essay" in c.tags else 2)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -220,19 +220,19 @@ def test_two_action_characters_play_the_vulnerability_exchange_lifted(name: str)
     four = play_match(name, "random", game=vulnerability_exchange(), **kw)
     assert two.history is not None and four.history is not None
     np.testing.assert_array_equal(LIFT_ACTION[two.history[0, :, :, 1]], four.history[0, :, :, 1])
-    assert four.game.n_actions == 4
+    assert four.game.n_actions == N_EXCHANGE_ACTIONS
 
 
 @pytest.mark.parametrize("name", TWO_ACTION)
 def test_lifted_characters_never_open_and_exploit(
     characters: dict[str, Character], name: str
 ) -> None:
-    lifted = characters[name].machine.for_game(4)
+    lifted = characters[name].machine.for_game(N_EXCHANGE_ACTIONS)
     assert np.all(lifted.policy[:, OPEN_EXPLOIT] == 0)
     assert lifted.n_states == characters[name].machine.n_states
 
 
 @pytest.mark.parametrize("name", FOUR_ACTION)
 def test_four_action_characters_refuse_two_action_games_clearly(name: str) -> None:
-    with pytest.raises(CompileError, match="4 actions cannot play a game of 2 actions"):
+    with pytest.raises(CompileError, match="6 actions cannot play a game of 2 actions"):
         play_match(name, "tit-for-tat", game=prisoners_dilemma(), turns=5, seed=1)

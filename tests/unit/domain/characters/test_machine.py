@@ -83,15 +83,15 @@ def test_cumulative_policy_ends_exactly_at_one() -> None:
 def test_lift_plays_c_as_open_support_and_d_as_guarded_exploit() -> None:
     m = reactive(0.75, 0.25, 0.5)
     up = m.lifted()
-    assert up.n_actions == 4 and up.n_states == m.n_states
+    assert up.n_actions == 6 and up.n_states == m.n_states
     np.testing.assert_array_equal(up.policy[:, OPEN_SUPPORT], m.policy[:, 0])
     np.testing.assert_array_equal(up.policy[:, GUARDED_EXPLOIT], m.policy[:, 1])
-    assert np.all(up.policy[:, 1:3] == 0)
-    # an action is seen through its answer: support = C (0, 2), exploit = D (1, 3)
-    as_two = [0, 1, 0, 1]
+    assert np.all(up.policy[:, 1:5] == 0)
+    # an action is seen through its answer: support = C (0, 3), withhold or exploit = D
+    as_two = [0, 1, 1, 0, 1, 1]
     for s in range(m.n_states):
-        for mine in range(4):
-            for theirs in range(4):
+        for mine in range(6):
+            for theirs in range(6):
                 expected = m.transition[s, as_two[mine], as_two[theirs]]
                 assert up.transition[s, mine, theirs] == expected
 
@@ -99,12 +99,12 @@ def test_lift_plays_c_as_open_support_and_d_as_guarded_exploit() -> None:
 def test_for_game_keeps_lifts_or_refuses() -> None:
     m = tft()
     assert m.for_game(2) is m
-    assert m.for_game(4).n_actions == 4
+    assert m.for_game(6).n_actions == 6
     four = m.lifted()
-    assert four.for_game(4) is four
+    assert four.for_game(6) is four
     with pytest.raises(CompileError, match="only two-action machines can be lifted"):
         four.lifted()
-    with pytest.raises(CompileError, match="for 4 actions cannot play a game of 2 actions"):
+    with pytest.raises(CompileError, match="for 6 actions cannot play a game of 2 actions"):
         four.for_game(2)
 
 

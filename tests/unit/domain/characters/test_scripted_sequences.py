@@ -18,14 +18,16 @@ from trustlab.domain.games import vulnerability_exchange
 from trustlab.domain.matches import MatchResult, play_match
 
 LETTERS_2 = "CD"
-LETTERS_4 = "OXGE"
+# open+support, open+withhold (talks), open+exploit,
+# guarded+support, guarded+withhold, guarded+exploit
+LETTERS_6 = "OTXGWE"
 
 
 def moves(a: str, b: str, turns: int, **kw: object) -> tuple[str, str]:
     """Both players' executed moves in a noiseless match, as strings."""
     r = play_match(a, b, turns=turns, seed=0, history=True, **kw)  # type: ignore[arg-type]
     assert r.history is not None
-    letters = LETTERS_2 if r.game.n_actions == 2 else LETTERS_4
+    letters = LETTERS_2 if r.game.n_actions == 2 else LETTERS_6
     return tuple(  # type: ignore[return-value]
         "".join(letters[x] for x in r.history[0, :turns, p, 1]) for p in (0, 1)
     )
@@ -206,7 +208,7 @@ def test_contrite_archetype_keeps_opening_after_its_slip() -> None:
     r, rep, t = one_mistake("contrite", "contrite", game=vulnerability_exchange())
     assert r.history is not None
     ex = r.history[rep, :, :, 1]
-    letters = ["".join(LETTERS_4[x] for x in ex[:, p]) for p in (0, 1)]
+    letters = ["".join(LETTERS_6[x] for x in ex[:, p]) for p in (0, 1)]
     assert ex[t, 0] != 0 and ex[t, 1] == 0  # a slipped from open + support
     assert letters[0][t + 1 :] == "O" * (20 - t - 1)  # a keeps opening
     assert letters[1][t + 1] == "G"  # b withdraws once, still supporting
@@ -215,22 +217,22 @@ def test_contrite_archetype_keeps_opening_after_its_slip() -> None:
 
 # --- the essay's archetypes ---------------------------------------------------------------------
 
-SCRIPTS_4 = [
+SCRIPTS_6 = [
     ("con-artist", "reciprocator", "OOOEEO" * 3, "OOOOGG" * 3),
     ("kind-at-a-distance", "exploiter", "OGGGGG", "EEEEEE"),
     ("kind-at-a-distance", "reciprocator", "OOOOOO", "OOOOOO"),
-    ("guarded", "unconditional-giver", "GGGG", "OOOO"),
+    ("guarded", "unconditional-giver", "WWWW", "OOOO"),
     ("unconditional-giver", "exploiter", "OOOO", "EEEE"),
-    ("forgiver", "guarded", "OOGGGG", "GGGGGG"),
+    ("forgiver", "guarded", "OOGGGG", "WWWWWW"),
     ("forgiver", "con-artist", "OOOOOGGO", "OOOEEEOO"),
     ("encourager", "exploiter", "OOGGGG", "EEEEEE"),
-    ("encourager", "guarded", "OOOOOO", "GGGGGG"),
+    ("encourager", "guarded", "OOOOOO", "WWWWWW"),  # withholding is no betrayal
     ("encourager", "con-artist", "OOOOOGGGG", "OOOEEEOOO"),
     ("critic", "unconditional-giver", "OOOO", "OOOO"),
     ("critic", "cautious-opener", "OEOEOE", "GOGOGO"),
-    ("critic", "guarded", "OEEEEE", "GGGGGG"),
+    ("critic", "guarded", "OEEEEE", "WWWWWW"),
     ("fair-weather-friend", "exploiter", "OEEEE", "EEEEE"),
-    ("fair-weather-friend", "guarded", "OGGGG", "GGGGG"),
+    ("fair-weather-friend", "guarded", "OWWWW", "WWWWW"),
     ("fair-weather-friend", "critic", "OOOO", "OOOO"),
     ("cautious-opener", "reciprocator", "GOGOGO", "OGOGOG"),
     ("cautious-opener", "unconditional-giver", "GOOOOO", "OOOOOO"),
@@ -241,30 +243,37 @@ SCRIPTS_4 = [
 ]
 
 
-@pytest.mark.parametrize(("a", "b", "moves_a", "moves_b"), SCRIPTS_4)
+@pytest.mark.parametrize(("a", "b", "moves_a", "moves_b"), SCRIPTS_6)
 def test_archetype_script(a: str, b: str, moves_a: str, moves_b: str) -> None:
     assert moves(a, b, len(moves_a)) == (moves_a, moves_b)
 
 
 def test_exploiting_an_unconditional_giver_pays_t_and_costs_h() -> None:
-    g = vulnerability_exchange(b=3, c=1, t=3, h=2)
+    g = vulnerability_exchange(b=3, c=1, t=3, h=2, e=0)
     r = play_match("exploiter", "unconditional-giver", game=g, turns=10, seed=0)
     assert r.scores_per_turn.tolist() == [3.0, -2.0]
-    r = play_match("guarded", "unconditional-giver", game=g, turns=10, seed=0)
+    # talking without listening: the one-sided take support (b) and give none (the other pays c)
+    r = play_match("kind-at-a-distance", "one-sided", game=g, turns=10, seed=0)
     assert r.scores_per_turn.tolist() == [-1.0, 3.0]
+    # the unreceptive neither repay the opener's exposure e nor take anything
+    g = vulnerability_exchange(b=3, c=1, t=3, h=2, e=0.5)
+    r = play_match("guarded", "unconditional-giver", game=g, turns=10, seed=0)
+    assert r.scores_per_turn.tolist() == [0.0, -0.5]
+    r = play_match("exploiter", "unconditional-giver", game=g, turns=10, seed=0)
+    assert r.scores_per_turn.tolist() == [3.0, -2.5]
 
 
 def test_a_users_rule_meets_the_catalogue() -> None:
     # a user's rule: opens, and withdraws for one turn after two betrayals in a row
     machine = compile_rule(
         start=lambda: 0,
-        act=lambda n: 2 if n >= 2 else 0,
-        update=lambda n, mine, theirs: min(2, n + 1) if theirs in (1, 3) and mine < 2 else 0,
-        n_actions=4,
+        act=lambda n: 3 if n >= 2 else 0,  # guarded+support after two, else open+support
+        update=lambda n, mine, theirs: min(2, n + 1) if theirs in (2, 5) and mine < 3 else 0,
+        n_actions=6,
     )
     mine = Character(
         "pauses-after-two", "Withdraws for a turn after two betrayals in a row.", machine
     )
     r = play_match(mine, "exploiter", turns=5, seed=0, history=True)
     assert r.history is not None
-    assert "".join(LETTERS_4[x] for x in r.history[0, :, 0, 1]) == "OOGOO"
+    assert "".join(LETTERS_6[x] for x in r.history[0, :, 0, 1]) == "OOGOO"

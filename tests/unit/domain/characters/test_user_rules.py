@@ -56,9 +56,9 @@ def test_bad_act_output_is_refused(act: object, error: type, says: str) -> None:
     assert says in one_line(info.value)
 
 
-def test_a_four_action_rule_with_a_two_action_answer_is_refused() -> None:
+def test_an_exchange_rule_with_a_two_action_answer_is_refused() -> None:
     with pytest.raises(CompileError, match="single probability"):
-        compile_rule(start=lambda: 0, act=lambda m: 0.5, update=lambda m, a, b: 0, n_actions=4)
+        compile_rule(start=lambda: 0, act=lambda m: 0.5, update=lambda m, a, b: 0, n_actions=6)
 
 
 def test_a_users_archetype_compiles_and_plays_against_the_catalogue() -> None:
@@ -71,9 +71,9 @@ def test_a_users_archetype_compiles_and_plays_against_the_catalogue() -> None:
             return wait - 1
         return 3 if betrayed(mine, theirs) else 0
 
-    machine = compile_rule(start=lambda: 0, act=act, update=update, n_actions=4)
+    machine = compile_rule(start=lambda: 0, act=act, update=update, n_actions=6)
     assert machine.n_states == 4
     me = Character("tries-again", "Keeps its distance for three turns after a betrayal.", machine)
     r = play_match(me, "exploiter", turns=9, seed=0, history=True)
     assert r.history is not None
-    assert "".join("OXGE"[a] for a in r.history[0, :, 0, 1]) == "OGGGOGGGO"
+    assert "".join("OTXGWE"[a] for a in r.history[0, :, 0, 1]) == "OGGGOGGGO"
