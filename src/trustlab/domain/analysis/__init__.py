@@ -37,7 +37,7 @@ from trustlab.domain.analysis.replicator import (
     integrate_replicator,
     rest_points,
 )
-from trustlab.domain.analysis.traits import TRAIT_NAMES, TraitProfile, trait_profile
+from trustlab.domain.analysis.traits import TRAIT_NAMES, TraitProfile, niceness, trait_profile
 
 __all__ = [
     "TRAIT_NAMES",
@@ -58,6 +58,7 @@ __all__ = [
     "integrate_replicator",
     "long_run_payoffs",
     "moran_constant_fitness",
+    "niceness",
     "product_chain",
     "rare_mutation_stationary",
     "rest_points",

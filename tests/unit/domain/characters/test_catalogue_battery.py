@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from trustlab.domain.actions import EXPLOITS, LIFT_ACTION, N_EXCHANGE_ACTIONS, OPEN_EXPLOIT
+from trustlab.domain.analysis.traits import niceness
 from trustlab.domain.characters.catalogue import CATALOGUE, catalogue, get_character, select
 from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.machine import StateMachine
@@ -191,6 +192,14 @@ def test_tagged_nice_exactly_when_never_first_to_defect_or_exploit(
 ) -> None:
     c = characters[name]
     assert ("nice" in c.tags) == is_nice(c.machine)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_nice_tag_is_the_measured_niceness(characters: dict[str, Character], name: str) -> None:
+    # one niceness: the tag, the reachability check above and the trait profile's exact measure
+    # (never exploiting first against the worst partner that never exploits) agree on every row
+    c = characters[name]
+    assert ("nice" in c.tags) == (niceness(c) == 1.0)
 
 
 @pytest.mark.parametrize("name", NAMES)
