@@ -8,12 +8,12 @@ and give unchanged results.
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from numba_threads import at_threads
 from trustlab.domain.games import matrix_game
 from trustlab.domain.population import engine, evolve
 from trustlab.domain.population.reference import evolve_sites_reference
@@ -124,20 +124,18 @@ def test_ties_between_types_are_drawn_as_the_site_kernel_draws_them(b):
     np.testing.assert_array_equal(fast[0], ref)
 
 
-def test_rows_in_parallel_or_not_and_any_thread_count_give_the_same_lattices():
+def _parallel_rows(parallel: bool) -> tuple[np.ndarray, ...]:
     s = lattice(70, 50, neighbourhood="von-neumann", boundary="fixed")
     A = np.array([[1.0, 0.0], [2.0, 0.0]])
     types0 = (np.random.default_rng(8).random((1, 3500)) < 0.6).astype(np.int32)
-    old = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = _fast(types0, s, A, True, True, 30, 5, parallel=True)
-        numba.set_num_threads(max(2, old))
-        two = _fast(types0, s, A, True, True, 30, 5, parallel=True)
-    finally:
-        numba.set_num_threads(old)
-    _assert_same(one, two)
-    _assert_same(one, _fast(types0, s, A, True, True, 30, 5, parallel=False))
+    return _fast(types0, s, A, True, True, 30, 5, parallel=parallel)
+
+
+def test_rows_in_parallel_or_not_and_any_thread_count_give_the_same_lattices():
+    # two threads for real, even on a one-core runner (a subprocess: tests/numba_threads.py)
+    one = at_threads(1, _parallel_rows, True)
+    _assert_same(one, at_threads(2, _parallel_rows, True))
+    _assert_same(one, _parallel_rows(False))
 
 
 def test_lattice_kind_recognises_exactly_the_lattices():
@@ -244,20 +242,26 @@ def test_other_settings_keep_the_general_path(monkeypatch, kw):
     assert not calls  # three types
 
 
-def test_timed_trial_of_threads_and_progress_chunks_change_nothing(monkeypatch):
+def _timed_trial() -> tuple[list[bool], list[tuple[int, int]]]:
     settings = {**NOWAK_MAY, "graph": "lattice:40x30", "game": matrix_game([[1, 0], [2, 0]]),
                 "generations": 23, "record_every": 2, "snapshots": True, "seed": 6}  # fmt: skip
     pop = "always-cooperate:0.8,always-defect:0.2"
-    general = _without_fast_path(monkeypatch, pop, **settings)
     seen: list[tuple[int, int]] = []
     modes: list[bool] = []
     real = kl.evolve_lattice
-    with monkeypatch.context() as m:
+    with pytest.MonkeyPatch.context() as m:
+        general = _without_fast_path(m, pop, **settings)
         # every run is "long enough" to try threads: two generations each way, then the faster
         m.setattr(engine, "_LATTICE_PARALLEL_SITES", 1)
         m.setattr(engine, "_LATTICE_TRIAL_WORK", 1)
         m.setattr(kl, "evolve_lattice", lambda *a: modes.append(a[-1]) or real(*a))
         fast = evolve(pop, **settings, progress=lambda d, t: seen.append((d, t)))
     _same_result(fast, general)
+    return modes, seen
+
+
+def test_timed_trial_of_threads_and_progress_chunks_change_nothing():
+    # the trial needs two threads: for real, even on a one-core runner (tests/numba_threads.py)
+    modes, seen = at_threads(2, _timed_trial)
     assert modes[:2] == [False, True] and len(modes) > 3
     assert seen[-1] == (23, 23) and len(seen) == len(modes)

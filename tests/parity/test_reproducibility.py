@@ -7,15 +7,12 @@ change a single count.
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numba
 import numpy as np
 import pytest
 
+from numba_threads import at_threads
 from trustlab.domain.characters.catalogue import get_character
 from trustlab.domain.games import Game, prisoners_dilemma, vulnerability_exchange
 from trustlab.domain.matches import play_match, run_units
@@ -42,23 +39,22 @@ def _same(a: TournamentResult, b: TournamentResult) -> None:
     np.testing.assert_array_equal(a.cooperations, b.cooperations)
 
 
-@pytest.mark.parametrize("game", [prisoners_dilemma(), vulnerability_exchange()], ids=["pd", "ve"])
-def test_one_and_two_threads_give_identical_tournaments(game: Game) -> None:
-    available = numba.config.NUMBA_NUM_THREADS
-    if available < 2:
-        pytest.skip("Numba was started with a single thread (NUMBA_NUM_THREADS=1)")
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = play_tournament(LINE_UP, game=game, continuation=0.98, **{**OPTIONS, "turns": 1})
-        numba.set_num_threads(2)
-        two = play_tournament(LINE_UP, game=game, continuation=0.98, **{**OPTIONS, "turns": 1})
-        numba.set_num_threads(available)
-        many = play_tournament(LINE_UP, game=game, continuation=0.98, **{**OPTIONS, "turns": 1})
-    finally:
-        numba.set_num_threads(before)
+def _tournament(game: str) -> TournamentResult:
+    g = {"pd": prisoners_dilemma(), "ve": vulnerability_exchange()}[game]
+    return play_tournament(LINE_UP, game=g, continuation=0.98, **{**OPTIONS, "turns": 1})
+
+
+@pytest.mark.parametrize("game", ["pd", "ve"])
+def test_one_and_two_threads_give_identical_tournaments(game: str) -> None:
+    # two threads for real, even on a one-core runner (tests/numba_threads.py): in a fresh
+    # interpreter started with NUMBA_NUM_THREADS=2 when this one has fewer, and always so for
+    # "ve", so that the subprocess path is exercised on every machine
+    one = at_threads(1, _tournament, game)
+    two = at_threads(2, _tournament, game, subprocess_=game == "ve")
     _same(one, two)
-    _same(one, many)
+    available = numba.config.NUMBA_NUM_THREADS
+    if available > 2:
+        _same(one, at_threads(available, _tournament, game))
     # the tournament was random enough for the comparison to mean something
     assert len(np.unique(one.turns)) > 10
     assert 0 < one.cooperation_rate.min() < one.cooperation_rate.max() < 1
@@ -153,13 +149,4 @@ def _tournament_digest() -> str:
 def test_another_process_with_one_thread_gives_the_same_tournament() -> None:
     # a fresh interpreter started with NUMBA_NUM_THREADS=1 (a different process, a different
     # thread pool) against this one with every thread it has
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); "
-        "from test_reproducibility import _tournament_digest; print(_tournament_digest())"
-    )
-    env = {**os.environ, "NUMBA_NUM_THREADS": "1"}
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(Path(__file__).parent)],
-        capture_output=True, text=True, check=True, env=env, timeout=300,
-    )  # fmt: skip
-    assert out.stdout.strip().splitlines()[-1] == _tournament_digest()
+    assert at_threads(1, _tournament_digest, subprocess_=True) == _tournament_digest()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import pytest
 
+from numba_threads import at_threads
 from trustlab.domain.errors import InvalidParameter, TrustlabError, UnknownName
 from trustlab.domain.games import matrix_game
 from trustlab.domain.population import evolve
@@ -21,22 +21,21 @@ def test_history_starts_at_the_initial_counts_and_records_every_k():
     assert d["seed"] == 1 and d["version"]
 
 
-def test_same_seed_same_history_for_any_thread_count_and_batching():
-    kw = dict(graph="ring:20:2", dynamics="moran-db", generations=30, runs=40, seed=9,
+def _ring_runs(runs: int) -> tuple[np.ndarray, np.ndarray]:
+    kw = dict(graph="ring:20:2", dynamics="moran-db", generations=30, runs=runs, seed=9,
               payoffs="one-shot", game="donation:4,1")  # fmt: skip
-    pop = "always-cooperate:10,always-defect:10"
-    old = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        a = evolve(pop, **kw)
-        numba.set_num_threads(max(2, old))
-        b = evolve(pop, **kw)
-    finally:
-        numba.set_num_threads(old)
-    np.testing.assert_array_equal(a.final, b.final)
-    np.testing.assert_array_equal(a.history, b.history)
-    c = evolve(pop, **{**kw, "runs": 7})  # the first runs do not depend on how many follow
-    np.testing.assert_array_equal(c.final, a.final[:7])
+    r = evolve("always-cooperate:10,always-defect:10", **kw)
+    return r.final, r.history
+
+
+def test_same_seed_same_history_for_any_thread_count_and_batching():
+    # two threads for real, even on a one-core runner (a subprocess: tests/numba_threads.py)
+    a_final, a_history = at_threads(1, _ring_runs, 40)
+    b_final, b_history = at_threads(2, _ring_runs, 40)
+    np.testing.assert_array_equal(a_final, b_final)
+    np.testing.assert_array_equal(a_history, b_history)
+    c_final, _ = _ring_runs(7)  # the first runs do not depend on how many follow
+    np.testing.assert_array_equal(c_final, a_final[:7])
 
 
 def test_large_synchronous_run_equals_the_per_run_kernel():

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numba
 import numpy as np
 import pytest
 
+from numba_threads import at_threads
 from trustlab.domain.games import prisoners_dilemma
 from trustlab.domain.society import SocietyConfig, run_society
 from trustlab.domain.society import simulation as S
@@ -57,24 +57,24 @@ def test_kernel_round_matches_reference(case: int) -> None:
     assert fast.tally.sum() > 0
 
 
-def test_same_seed_same_numbers_for_one_and_two_threads() -> None:
+def _society_run(seed: int) -> tuple[object, np.ndarray]:
     cfg = SocietyConfig(
         "reciprocator:0.4,exploiter:0.3,guarded:0.3", n_agents=300, capacity=4, rounds=30,
         noise=0.05, misread=0.02, churn=0.02, reputation="stern-judging",
         assessment_error=0.05,
     )  # fmt: skip
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = run_society(cfg, seed=9)
-        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-        two = run_society(cfg, seed=9)
-    finally:
-        numba.set_num_threads(before)
-    assert one.history == two.history
-    np.testing.assert_array_equal(one.state.rel, two.state.rel)
-    other = run_society(cfg, seed=10)
-    assert other.history != one.history
+    r = run_society(cfg, seed=seed)
+    return r.history, r.state.rel
+
+
+def test_same_seed_same_numbers_for_one_and_two_threads() -> None:
+    # two threads for real, even on a one-core runner (a subprocess: tests/numba_threads.py)
+    one_history, one_rel = at_threads(1, _society_run, 9)
+    two_history, two_rel = at_threads(2, _society_run, 9)
+    assert one_history == two_history
+    np.testing.assert_array_equal(one_rel, two_rel)
+    other_history, _ = _society_run(10)
+    assert other_history != one_history
 
 
 def test_the_round_key_shortcut_is_base_key() -> None:
