@@ -23,6 +23,7 @@ import math
 import numpy as np
 import pytest
 
+from trustlab.domain.analysis.fixation import fixation_probability
 from trustlab.domain.games import matrix_game
 from trustlab.domain.population import evolve
 
@@ -208,10 +209,10 @@ def test_with_some_mistakes_the_forgiving_characters_win():
 
 @pytest.mark.parametrize(("dyn", "process"), [("moran-bd", "moran"), ("fermi", "fermi")])
 def test_simulation_agrees_with_the_analysis_package(dyn, process):
-    # the same chain computed by another engineer's code (trustlab.domain.analysis)
-    fixation = pytest.importorskip("trustlab.domain.analysis.fixation")
+    # the same chain computed by the analysis package (imported normally: an ImportError of
+    # the project's own module must fail the test, not skip it)
     m, n, w, runs = [[3.0, 0.0], [5.0, 1.0]], 8, 0.3, 20_000  # the prisoner's dilemma
-    expected = fixation.fixation_probability(m, n, process=process, intensity=w, mutants=4)
+    expected = fixation_probability(m, n, process=process, intensity=w, mutants=4)
     res = evolve(f"{AC}:4,{AD}:4", dynamics=dyn, intensity=w, fitness="linear",
                  game=matrix_game(m), payoffs="one-shot", generations=100_000, runs=runs,
                  seed=17)  # fmt: skip

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from peer_libraries import peer
 from trustlab.domain.characters.catalogue import get_character
 from trustlab.domain.characters.grudges import GRADUAL_BOUND
 from trustlab.domain.games import prisoners_dilemma
@@ -33,7 +34,7 @@ from trustlab.domain.play import Length
 
 pytestmark = pytest.mark.peers
 
-axl = pytest.importorskip("axelrod")
+axl = peer("axelrod")
 
 TURNS = 200
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from peer_libraries import peer
+
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
@@ -81,7 +83,7 @@ def test_run_all_finds_the_benchmark_scripts() -> None:
 @pytest.mark.peers
 @pytest.mark.slow  # importing axelrod (and torch) alone takes 10-80 s on the shared machine
 def test_axelrod_plays_the_same_eight() -> None:
-    pytest.importorskip("axelrod")
+    peer("axelrod")
     names = list(bt.EXPLORABLE)
     m = bt.time_axelrod(names, repetitions=1, noise=0.0, runs=1)
     assert m["turns"] == bt.n_pairs(8) * bt.TURNS

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from peer_libraries import peer
 from trustlab.domain.analysis.fixation import fixation_probability, rare_mutation_stationary
 
 pytestmark = pytest.mark.peers
-egttools_analytical = pytest.importorskip("egttools.analytical")
+egttools_analytical = peer("egttools.analytical")
 
 
 @pytest.mark.parametrize("n", [5, 20, 60])
