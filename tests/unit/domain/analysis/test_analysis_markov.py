@@ -114,11 +114,17 @@ def test_stationary_payoffs_agree_with_long_noisy_matches(
     a: str, b: str, noise: float, misread: float
 ) -> None:
     exact = long_run_payoffs(a, b, noise=noise, misread=misread).scores_per_turn
+    finite = long_run_payoffs(a, b, turns=5000, noise=noise, misread=misread).scores
+    assert finite is not None
     sim = play_match(a, b, turns=5000, repetitions=40, noise=noise, misread=misread, seed=11)
     per_rep = sim.totals / sim.turns[:, None]
     for i in range(2):
-        # the first turns' transient biases a 5000-turn mean by O(1/5000)
-        assert abs(per_rep[:, i].mean() - exact[i]) < _se_tolerance(per_rep[:, i]) + 2e-3
+        # the start's transient moves a 5000-turn mean by O(1/5000) from the stationary payoff
+        # (exact numbers, no sampling: 0.004 for contrite-tit-for-tat v grudger, whose grudge
+        # takes a while to be triggered); the simulation must match the exact 5000-turn
+        # expectation within 5 standard errors of 40 independent repetitions, with no slack
+        assert abs(finite[i] / 5000 - exact[i]) < 0.01
+        assert abs(per_rep[:, i].mean() - finite[i] / 5000) < _se_tolerance(per_rep[:, i])
 
 
 @pytest.mark.parametrize(
