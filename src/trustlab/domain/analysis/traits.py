@@ -10,7 +10,9 @@ anything but open + support counts as not cooperating in the vulnerability excha
 honesty are about *exploiting*: in two-action games that is defecting; in the vulnerability
 exchange it is answering with exploitation (withholding and staying guarded are not exploiting).
 
-Traits (each in [0, 1] by construction, higher means more of it):
+Traits (each in [0, 1], higher means more of it; niceness, consistency, honesty and
+responsiveness by construction, as probabilities, rates or one minus a fall in a probability;
+the ratios and the retaliation rise are capped to [0, 1]):
 
 ``niceness``
     Never exploits first (DESIGN.md's "nice"): the probability of never exploiting, over the whole
