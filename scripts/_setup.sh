@@ -1,6 +1,10 @@
 # Sourced by scripts/run and scripts/check: create .venv if missing and install trustlab with its
-# pinned dependencies. Idempotent and fast when nothing changed: the install is skipped when the
-# stamp in .venv records the same hash of pyproject.toml, the constraints and this checkout's path.
+# pinned dependencies. Two modes, chosen by the sourcing script with SETUP_MODE:
+#   run    (scripts/run)   what running needs: trustlab and its runtime dependencies only;
+#   check  (scripts/check) everything: the dev tools and the test-only peers (axelrod, torch...).
+# Idempotent and fast when nothing changed: the install is skipped when the stamp in .venv records
+# the same hash of pyproject.toml, the constraints, this checkout's path and the mode (a check
+# install also satisfies run).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -54,20 +58,34 @@ quiet_pip() {
 }
 
 install_stamp() {
-    { cat pyproject.toml "$CONSTRAINTS"; echo "$ROOT"; } | sha256sum | cut -d' ' -f1
+    { cat pyproject.toml "$CONSTRAINTS"; echo "$ROOT"; echo "$1"; } | sha256sum | cut -d' ' -f1
+}
+
+stamp_ok() {
+    local file="$VENV/.trustlab-install-$1"
+    [ -f "$file" ] && [ "$(cat "$file")" = "$(install_stamp "$1")" ]
 }
 
 setup_env() {
+    local mode="${SETUP_MODE:-check}"
+    case "$mode" in
+        run | check) ;;
+        *) echo "SETUP_MODE must be run or check, got '$mode'" >&2; return 2 ;;
+    esac
     [ -x "$VENV/bin/python" ] || make_venv
-    local stamp_file="$VENV/.trustlab-install" want
-    want="$(install_stamp)"
-    if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$want" ]; then
+    if stamp_ok "$mode" || { [ "$mode" = run ] && stamp_ok check; }; then
         return 0
     fi
-    say "installing trustlab and its pinned dependencies into .venv"
-    "$VENV/bin/python" -m pip install --quiet "$TORCH" -c "$CONSTRAINTS" 2> >(quiet_pip >&2)
-    "$VENV/bin/python" -m pip install --quiet -e ".[dev,peers]" -c "$CONSTRAINTS" 2> >(quiet_pip >&2)
-    echo "$want" >"$stamp_file"
+    if [ "$mode" = run ]; then
+        say "installing trustlab and its pinned runtime dependencies into .venv"
+        "$VENV/bin/python" -m pip install --quiet -e . -c "$CONSTRAINTS" 2> >(quiet_pip >&2)
+    else
+        say "installing trustlab, its dev tools and test peers (pinned) into .venv"
+        "$VENV/bin/python" -m pip install --quiet "$TORCH" -c "$CONSTRAINTS" 2> >(quiet_pip >&2)
+        "$VENV/bin/python" -m pip install --quiet -e ".[dev,peers]" -c "$CONSTRAINTS" \
+            2> >(quiet_pip >&2)
+    fi
+    install_stamp "$mode" >"$VENV/.trustlab-install-$mode"
 }
 
 setup_env
