@@ -96,7 +96,7 @@ def test_never_opening_and_never_playing_are_lonely() -> None:
 
 def test_two_action_games_read_c_as_open_and_support() -> None:
     h = [[t(1, 0, 0), t(2, 0, 1), t(3, 1, 0)]]
-    n = needs_of(h, opens=lambda a: a == 0, supports=lambda a: a == 0)
+    n = needs_of(h, opens=lambda a: a == 0, answer=lambda a: 0 if a == 0 else 2)
     assert (n.open_turns, n.reassured, n.exploited, n.committed) == (2, 1, 1, 1)
 
 
