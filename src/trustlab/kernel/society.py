@@ -324,10 +324,8 @@ def beta_above_half(a: float, b: float) -> float:
     A trust-learner's certainty that its partner supports it more often than not.
     """
     # I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) · cf(a, b, x); at x = 1/2: 2^-(a+b)
-    front = np.exp(
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) - (a + b) * math.log(2.0)
-    )
-    if 0.5 < (a + 1.0) / (a + b + 2.0):
+    front = np.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) - (a + b) * math.log(2.0))
+    if (a + 1.0) / (a + b + 2.0) > 0.5:
         return 1.0 - front * _beta_cf(a, b, 0.5) / a
     return front * _beta_cf(b, a, 0.5) / b
 
@@ -395,7 +393,7 @@ def seek_partners(
         if mode == MODE_RANDOM:
             if u1 < openness:
                 j = _stranger(i, u2, n)
-        elif mode == MODE_FRIENDS or mode == MODE_TRUSTED:
+        elif mode == MODE_FRIENDS or mode == MODE_TRUSTED:  # noqa: SIM109 - Numba
             if degree[i] > 0:
                 if mode == MODE_FRIENDS:
                     fs = _nth_partner(rel, i, np.int64(u2 * degree[i]))
@@ -430,9 +428,8 @@ def learner_opens(al: float, be: float, scale: float, certainty: float, u: float
     with probability min(1, scale · al / (al + be)), and surely once it is ``certainty`` sure
     that the partner supports it more often than not (P(p > 1/2) ≥ certainty)."""
     p = scale * al / (al + be)
-    if p < 1.0 and certainty <= 1.0 and u >= p:
-        if beta_above_half(al, be) >= certainty:
-            p = 1.0
+    if p < 1.0 and certainty <= 1.0 and u >= p and beta_above_half(al, be) >= certainty:
+        p = 1.0
     return u < p
 
 

@@ -151,7 +151,9 @@ def _trust_learner(openness: float | None, certainty: float) -> Member:
         stranger = "with probability equal to its mean trust alpha / (alpha + beta)"
     else:
         name = f"trust-learner:{openness:g}:{certainty:g}"
-        stranger = f"with probability min(1, {openness:g} · m / m0), m its mean trust, m0 a stranger's"
+        stranger = (
+            f"with probability min(1, {openness:g} · m / m0), m its mean trust, m0 a stranger's"
+        )
     rule = (
         f"Opens to each partner {stranger}, and surely once it is {certainty:g} certain that "
         "the partner supports it more often than not (Beta posterior of its trust counts); "

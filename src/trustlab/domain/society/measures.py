@@ -203,8 +203,9 @@ def reciprocity(given: np.ndarray, got: np.ndarray) -> dict[str, float | int | N
 
     Examples
     --------
-    >>> reciprocity(np.array([3, 2, 0, 0]), np.array([3, 0, 4, 0]))
-    {'supported': 3, 'mean_abs_imbalance': 0.6666666666666666, 'one_sided_share': 0.6666666666666666}
+    >>> r = reciprocity(np.array([3, 2, 0, 0]), np.array([3, 0, 4, 0]))
+    >>> r["supported"], round(r["mean_abs_imbalance"], 3), round(r["one_sided_share"], 3)
+    (3, 0.667, 0.667)
     """
     g = np.asarray(given, dtype=np.float64)
     r = np.asarray(got, dtype=np.float64)

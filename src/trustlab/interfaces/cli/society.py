@@ -216,7 +216,9 @@ def society(
         out = [t, b, m]
         en = p["final"]["enabling"]
         if en is not None:
-            e = Table(title=f"Payoff per turn with unconditional givers ({', '.join(en['givers'])})")
+            e = Table(
+                title=f"Payoff per turn with unconditional givers ({', '.join(en['givers'])})"
+            )
             for c in ("character", "with givers", "with everyone else", "turns with givers"):
                 e.add_column(c)
             for nm in en["with_givers"]:

@@ -10,13 +10,10 @@ from trustlab.domain.actions import (
     GUARDED_EXPLOIT as GE,
 )
 from trustlab.domain.actions import (
-    GUARDED_WITHHOLD as GW,
-)
-from trustlab.domain.actions import (
-    OPEN_WITHHOLD as OW,
-)
-from trustlab.domain.actions import (
     GUARDED_SUPPORT as GS,
+)
+from trustlab.domain.actions import (
+    GUARDED_WITHHOLD as GW,
 )
 from trustlab.domain.actions import (
     OPEN_EXPLOIT as OE,
@@ -24,12 +21,15 @@ from trustlab.domain.actions import (
 from trustlab.domain.actions import (
     OPEN_SUPPORT as OS,
 )
+from trustlab.domain.actions import (
+    OPEN_WITHHOLD as OW,
+)
 from trustlab.domain.actions import is_open, is_support
 from trustlab.domain.society import SocietyConfig, Turn, needs_of, run_society
-from trustlab.domain.society.measures import Mark, enabling, reciprocity
-from trustlab.domain.society.measures import record as _record
 from trustlab.domain.society import reference as R
 from trustlab.domain.society import simulation as S
+from trustlab.domain.society.measures import Mark, enabling, reciprocity
+from trustlab.domain.society.measures import record as _record
 from trustlab.kernel import society as K
 
 
@@ -239,8 +239,9 @@ def test_enabling_splits_payoff_by_giver_partners() -> None:
 
 
 def test_enabling_from_totals() -> None:
+    names = ["exploiter", "unconditional-giver"]
     e = enabling(np.array([10.0, 6.0]), np.array([10, 6]), np.array([8.0, 0.0]),
-                 np.array([2, 0]), ["exploiter", "unconditional-giver"], ["unconditional-giver"])  # fmt: skip
+                 np.array([2, 0]), names, names[1:])  # fmt: skip
     assert e is not None
     assert e["with_givers"] == {"exploiter": 4.0, "unconditional-giver": None}
     assert e["with_others"] == {"exploiter": 0.25, "unconditional-giver": 1.0}
