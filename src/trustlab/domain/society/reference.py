@@ -115,7 +115,7 @@ def _learner_opens(st: SocietyState, prep: _Prepared, rnd: int, i: int, s: int) 
     p = min(1.0, prep.learn_scale[c] * a / (a + b))
     if float(betainc(b, a, 0.5)) >= prep.learn_cert[c]:  # P(p > 1/2) = I_{1/2}(b, a)
         p = 1.0
-    return _u(st.seed, rnd, i, K.LEARN + s)[0] < p
+    return bool(_u(st.seed, rnd, i, K.LEARN + s)[0] < p)
 
 
 def _move(
