@@ -11,7 +11,9 @@ partner's side of memory once (at 10⁵ agents the kernels are bound by these ra
            character's state here), ``AGE`` (rounds it lasted), ``INTENT``/``ACT`` (my intended
            and executed action last turn), ``OBS`` (what I saw the partner do), ``PACT`` (what
            the partner really did), ``PENDING`` (1: my last action here was a mistake whose
-           answer is pending), ``ENDING`` (1 I leave, + 2 the partner leaves, + 4 by chance)
+           answer is pending), ``ENDING`` (1 I leave, + 2 the partner leaves, + 4 by chance),
+           ``GIVEN``/``GOT`` (supports I gave my partner when it opened / that I received
+           when I opened, over the relationship's life: its reciprocity balance)
 ``relf``   ``ALPHA``/``BETA`` (trust counts), ``PAY`` (my payoff last turn), float32 fields of
            the same line
 =========  ==========================================================================
@@ -38,6 +40,8 @@ that names its purpose (and slot), so results do not depend on the number of thr
 # mypy: disable-error-code="arg-type,assignment,return-value,no-any-return,index,operator"
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -51,12 +55,16 @@ __all__ = [
     "BETA",
     "CHURN",
     "ENDING",
+    "GIVEN",
+    "GOT",
     "INIT",
     "INTENT",
+    "LEARN",
     "MODE_FRIENDS",
     "MODE_NONE",
     "MODE_RANDOM",
     "MODE_REPUTATION",
+    "MODE_TRUSTED",
     "N_REL",
     "N_TALLY",
     "OBS",
@@ -78,17 +86,25 @@ __all__ = [
     "T_CON_OPP",
     "T_ENDED",
     "T_ENDED_AGE",
+    "T_ENDED_ONE_SIDED",
+    "T_ENDED_SUPPORTED",
     "T_EXPLOITED",
+    "T_GIVER_TURNS",
     "T_INTIMATE",
     "T_LEFT",
     "T_MISTAKES",
     "T_OPEN",
     "T_TURNS",
+    "T_WITHHELD",
+    "T_WITHHELD_FROM",
     "assess_private",
     "assess_public",
+    "beta_above_half",
     "choose_events",
     "clear_endings",
     "initial_network",
+    "learner_opens",
+    "most_trusted_slot",
     "play_round",
     "reset_changed",
     "revise",
@@ -103,16 +119,19 @@ REPUTATION = 2000  # + 0: (which relationship is judged, observation error); + 1
 CHURN = 3000  # + slot: chance ending of a relationship (drawn by its lower-indexed member)
 REVISE = 4000  # + 0..2: revision draws
 INIT = 5000  # + pass: the initial random network
+LEARN = 6000  # + slot: a trust-learner's decision to open to the partner in that slot
 OBSERVE = 1 << 20  # + 2·donor (+1): a private observer's draws about one donor
 
 MODE_NONE = 0
 MODE_RANDOM = 1
 MODE_FRIENDS = 2
 MODE_REPUTATION = 3
+MODE_TRUSTED = 4
 
 # --- fields of a relationship slot ---
 PARTNER, PSLOT, STATE, AGE, INTENT, ACT, OBS, PACT, PENDING, ENDING = range(10)
 ALPHA, BETA, PAY = 10, 11, 12  # float32 fields of the float32 view of the same slot
+GIVEN, GOT = 13, 14  # supports I gave my partner when it opened / received when I opened
 N_REL = 16  # 32-bit fields per slot: 64 bytes, one cache line
 
 # --- columns of the cumulative per-agent tally ---
@@ -120,7 +139,7 @@ T_TURNS = 0  # turns played
 T_OPEN = 1  # turns in which I opened
 T_INTIMATE = 2  # turns in which I opened and my partner supported me (reassurance)
 T_EXPLOITED = 3  # turns in which I opened and my partner exploited me
-T_COMMITTED = 4  # turns in which my partner opened and I exploited them
+T_COMMITTED = 4  # turns in which my partner opened and I exploited it
 T_ACC_OPP = 5  # my mistakes whose answer is known (acceptance opportunities)
 T_ACC_OK = 6  # ... answered by support, without my partner leaving
 T_CON_OPP = 7  # times I opened again after being exploited (consolation opportunities)
@@ -129,7 +148,12 @@ T_MISTAKES = 9  # turns in which I executed another action than I intended
 T_ENDED = 10  # relationships that ended (counted by their lower-indexed member)
 T_ENDED_AGE = 11  # their summed lifetimes in rounds
 T_LEFT = 12  # relationships I left because my trust fell below my threshold
-N_TALLY = 13
+T_WITHHELD = 13  # turns in which I opened and my partner withheld (disappointment)
+T_WITHHELD_FROM = 14  # turns in which my partner opened and I withheld
+T_GIVER_TURNS = 15  # turns played with a partner who is an unconditional giver
+T_ENDED_SUPPORTED = 16  # ended relationships (lower-indexed member) in which support flowed
+T_ENDED_ONE_SIDED = 17  # ... and flowed one way only
+N_TALLY = 18
 
 
 @njit(cache=True, inline="always")
@@ -254,6 +278,80 @@ def initial_network(
 
 
 @njit(cache=True)
+def _beta_cf(a: float, b: float, x: float) -> float:
+    """The continued fraction of the regularized incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    qab = a + b
+    qap = a + 1.0
+    qam = a - 1.0
+    c = 1.0
+    d = 1.0 - qab * x / qap
+    if abs(d) < tiny:
+        d = tiny
+    d = 1.0 / d
+    h = d
+    for m in range(1, 400):
+        m2 = 2.0 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        if abs(d) < tiny:
+            d = tiny
+        c = 1.0 + aa / c
+        if abs(c) < tiny:
+            c = tiny
+        d = 1.0 / d
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        if abs(d) < tiny:
+            d = tiny
+        c = 1.0 + aa / c
+        if abs(c) < tiny:
+            c = tiny
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return h
+
+
+@njit(cache=True)
+def beta_above_half(a: float, b: float) -> float:
+    """P(p > 1/2) for p ~ Beta(a, b), a, b > 0: one minus the regularized incomplete beta
+    function I_{1/2}(a, b), by its continued fraction (Press et al., Numerical Recipes §6.4).
+
+    A trust-learner's certainty that its partner supports it more often than not.
+    """
+    # I_x(a, b) = x^a (1 - x)^b / (a B(a, b)) · cf(a, b, x); at x = 1/2: 2^-(a+b)
+    front = np.exp(math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) - (a + b) * math.log(2.0))
+    if (a + 1.0) / (a + b + 2.0) > 0.5:
+        return 1.0 - front * _beta_cf(a, b, 0.5) / a
+    return front * _beta_cf(b, a, 0.5) / b
+
+
+@njit(cache=True, inline="always")
+def _trust_mean(relf: np.ndarray, i: int, s: int) -> float:
+    al = np.float64(relf[i, s, ALPHA])
+    return al / (al + np.float64(relf[i, s, BETA]))
+
+
+@njit(cache=True)
+def most_trusted_slot(rel: np.ndarray, relf: np.ndarray, i: int) -> int:
+    """The slot of agent i's partner with the highest mean trust alpha / (alpha + beta) (the
+    first such slot on ties), or −1 when it has none."""
+    fs = np.int64(-1)
+    best = -1.0
+    for s in range(rel.shape[1]):
+        if rel[i, s, PARTNER] >= 0:
+            tr = _trust_mean(relf, i, s)
+            if tr > best:
+                best = tr
+                fs = np.int64(s)
+    return fs
+
+
+@njit(cache=True)
 def seek_partners(
     seed: np.uint64,
     rnd: int,
@@ -277,7 +375,9 @@ def seek_partners(
     Random: a stranger, with probability ``openness``. Friends: a friend of a random friend
     (friends vouch: no openness needed), else a stranger with probability ``openness``.
     Reputation: with probability ``openness``, the first of ``n_candidates`` strangers that
-    looks good to me. Agents propose in an order rotated every round.
+    looks good to me. Trusted: a friend of the friend I trust most (the highest mean trust
+    alpha / (alpha + beta), the first such slot on ties), else a stranger with probability
+    ``openness``. Agents propose in an order rotated every round.
     """
     n, cap = rel.shape[0], rel.shape[1]
     if mode == MODE_NONE:
@@ -293,9 +393,13 @@ def seek_partners(
         if mode == MODE_RANDOM:
             if u1 < openness:
                 j = _stranger(i, u2, n)
-        elif mode == MODE_FRIENDS:
+        elif mode == MODE_FRIENDS or mode == MODE_TRUSTED:  # noqa: SIM109 - Numba
             if degree[i] > 0:
-                f = np.int64(rel[i, _nth_partner(rel, i, np.int64(u2 * degree[i])), PARTNER])
+                if mode == MODE_FRIENDS:
+                    fs = _nth_partner(rel, i, np.int64(u2 * degree[i]))
+                else:
+                    fs = most_trusted_slot(rel, relf, i)
+                f = np.int64(rel[i, fs, PARTNER])
                 u3, _ = uniform_pair(key, SEEK + 1)
                 if degree[f] > 1:
                     g = np.int64(rel[f, _nth_partner(rel, f, np.int64(u3 * degree[f])), PARTNER])
@@ -319,6 +423,17 @@ def seek_partners(
 
 
 @njit(cache=True, inline="always")
+def learner_opens(al: float, be: float, scale: float, certainty: float, u: float) -> bool:
+    """A trust-learner's decision to open to a partner it trusts with Beta(al, be): it opens
+    with probability min(1, scale · al / (al + be)), and surely once it is ``certainty`` sure
+    that the partner supports it more often than not (P(p > 1/2) ≥ certainty)."""
+    p = scale * al / (al + be)
+    if p < 1.0 and certainty <= 1.0 and u >= p and beta_above_half(al, be) >= certainty:
+        p = 1.0
+    return u < p
+
+
+@njit(cache=True, inline="always")
 def _intend(
     key: np.uint64,
     counter: int,
@@ -330,10 +445,21 @@ def _intend(
     partner_good: bool,
     noise: float,
     k: int,
+    learn_scale: np.ndarray,
+    learn_cert: np.ndarray,
+    relf: np.ndarray,
+    me: int,
+    s: int,
 ) -> tuple[int, int]:
     u_act, u_exec = uniform_pair(key, counter)
     if when_bad[c] >= 0 and not partner_good:
         a = np.int64(when_bad[c])
+    elif learn_scale[c] >= 0.0:
+        u_open, _ = uniform_pair(key, LEARN + s)
+        al = np.float64(relf[me, s, ALPHA])
+        be = np.float64(relf[me, s, BETA])
+        # open + support (0) or guarded + support (3): a learner always supports
+        a = np.int64(0 if learner_opens(al, be, learn_scale[c], learn_cert[c], u_open) else 3)
     else:
         a = _choose(cum, det, c, state, u_act, k)
     x = a
@@ -358,20 +484,25 @@ def _learn(
     a: int,
     s: int,
     opened: bool,
-    supported: bool,
+    seen: int,
     a0: float,
     b0: float,
     forget: float,
     betrayal: float,
+    disappointment: float,
 ) -> None:
-    """Trust update of one side: relax towards the prior, then learn from an open turn."""
+    """Trust update of one side: relax towards the prior, then learn from an open turn by the
+    answer seen (0 support: alpha + 1; 1 withhold: beta + ``disappointment``; 2 exploit:
+    beta + ``betrayal``)."""
     al = a0 + forget * (relf[a, s, ALPHA] - a0)
     be = b0 + forget * (relf[a, s, BETA] - b0)
     if opened:
-        if supported:
+        if seen == 0:
             al += 1.0
-        else:
+        elif seen == 2:
             be += betrayal
+        else:
+            be += disappointment
     relf[a, s, ALPHA] = al
     relf[a, s, BETA] = be
 
@@ -395,10 +526,15 @@ def play_round(
     payoffs: np.ndarray,
     is_open: np.ndarray,
     is_support: np.ndarray,
+    answer_of: np.ndarray,
+    learn_scale: np.ndarray,
+    learn_cert: np.ndarray,
+    learning: bool,
     a0: float,
     b0: float,
     forget: float,
     betrayal: float,
+    disappointment: float,
     threshold: float,
     churn: float,
 ) -> None:
@@ -406,9 +542,13 @@ def play_round(
 
     Trust is a Beta(alpha, beta) estimate of being supported when opening: every round both
     counts first relax towards the prior (``forget``), then, if I opened, a support I saw adds 1
-    to alpha and an exploitation I saw adds ``betrayal`` to beta. Guarded turns teach nothing.
-    A side whose trust alpha / (alpha + beta) is now below ``threshold`` leaves; independently
-    the relationship ends by chance with probability ``churn``.
+    to alpha, a withholding I saw adds ``disappointment`` to beta and an exploitation I saw
+    adds ``betrayal`` to beta (``answer_of[action]``: 0 support, 1 withhold, 2 exploit).
+    Guarded turns teach nothing; without ``learning`` the counts stay at the prior.
+    Trust-learners (``learn_scale[c] ≥ 0``) decide from these counts whether to open
+    (:func:`learner_opens`). A side whose trust alpha / (alpha + beta) is now below
+    ``threshold`` leaves; independently the relationship ends by chance with probability
+    ``churn``. ``GIVEN``/``GOT`` count supports given to / received by an open side.
     """
     n, cap = rel.shape[0], rel.shape[1]
     k = np.int64(cum.shape[2])
@@ -438,8 +578,10 @@ def play_round(
             gj = when_bad[cj] < 0 or _good(rep, view, private, j, i)
             si = np.int64(rel[i, s, STATE])
             sj = np.int64(rel[j, t, STATE])
-            ai, xi = _intend(ki, PLAY + 2 * s, cum, det, when_bad, ci, si, gi, noise, k)
-            aj, xj = _intend(kj, PLAY + 2 * t, cum, det, when_bad, cj, sj, gj, noise, k)
+            ai, xi = _intend(ki, PLAY + 2 * s, cum, det, when_bad, ci, si, gi, noise, k,
+                             learn_scale, learn_cert, relf, i, s)  # fmt: skip
+            aj, xj = _intend(kj, PLAY + 2 * t, cum, det, when_bad, cj, sj, gj, noise, k,
+                             learn_scale, learn_cert, relf, j, t)  # fmt: skip
             oi = _perceive(ki, PLAY + 2 * s + 1, xj, misread, k)
             oj = _perceive(kj, PLAY + 2 * t + 1, xi, misread, k)
             rel[i, s, STATE] = trans[ci, si, xi, oi]
@@ -456,8 +598,17 @@ def play_round(
             rel[j, t, AGE] += 1
             relf[i, s, PAY] = payoffs[xi, xj]
             relf[j, t, PAY] = payoffs[xj, xi]
-            _learn(relf, i, s, is_open[xi], is_support[oi], a0, b0, forget, betrayal)
-            _learn(relf, j, t, is_open[xj], is_support[oj], a0, b0, forget, betrayal)
+            if is_open[xj] and is_support[xi]:
+                rel[i, s, GIVEN] += 1
+                rel[j, t, GOT] += 1
+            if is_open[xi] and is_support[xj]:
+                rel[i, s, GOT] += 1
+                rel[j, t, GIVEN] += 1
+            if learning:
+                _learn(relf, i, s, is_open[xi], answer_of[oi], a0, b0, forget, betrayal,
+                       disappointment)  # fmt: skip
+                _learn(relf, j, t, is_open[xj], answer_of[oj], a0, b0, forget, betrayal,
+                       disappointment)  # fmt: skip
             leave_i = relf[i, s, ALPHA] < threshold * (relf[i, s, ALPHA] + relf[i, s, BETA])
             leave_j = relf[j, t, ALPHA] < threshold * (relf[j, t, ALPHA] + relf[j, t, BETA])
             chance = False
@@ -475,6 +626,11 @@ def tally_agents(
     relf: np.ndarray,
     is_open: np.ndarray,
     is_support: np.ndarray,
+    answer_of: np.ndarray,
+    char: np.ndarray,
+    is_giver: np.ndarray,
+    any_giver: bool,
+    pay_giver: np.ndarray,
     hurt: np.ndarray,
     win_turns: np.ndarray,
     win_intimate: np.ndarray,
@@ -492,7 +648,10 @@ def tally_agents(
     intended) my partner's next answer was support and it did not leave (a leaving is counted
     by :func:`clear_endings`); *consolation* — after I was exploited, the next round in which I
     opened, I was supported at least once; *loneliness* — 1 − (turns open and supported) /
-    (turns played) over the last ``W`` rounds, 1 when no turn was played.
+    (turns played) over the last ``W`` rounds, 1 when no turn was played. An open turn is
+    answered by support, withholding or exploitation (``answer_of``), counted apart, both as
+    suffered (I opened) and as done (my partner opened). With unconditional givers in the
+    society (``any_giver``), turns with a giver partner and their payoff are counted apart.
     """
     n, cap = rel.shape[0], rel.shape[1]
     w_len = win_turns.shape[1]
@@ -502,26 +661,41 @@ def tally_agents(
         opened = 0
         intimate = 0
         exploited = 0
+        withheld = 0
         committed = 0
+        withheld_from = 0
         acc_opp = 0
         acc_ok = 0
         mistakes = 0
+        g_turns = 0
+        g_pay = 0.0
         p = 0.0
         for s in range(cap):
-            if rel[i, s, PARTNER] < 0:
+            j = rel[i, s, PARTNER]
+            if j < 0:
                 continue
             x = rel[i, s, ACT]
             y = rel[i, s, PACT]
             turns += 1
             p += relf[i, s, PAY]
+            if any_giver and is_giver[char[j]]:
+                g_turns += 1
+                g_pay += relf[i, s, PAY]
             if is_open[x]:
                 opened += 1
-                if is_support[y]:
+                ans = answer_of[y]
+                if ans == 0:
                     intimate += 1
-                else:
+                elif ans == 2:
                     exploited += 1
-            if is_open[y] and not is_support[x]:
-                committed += 1
+                else:
+                    withheld += 1
+            if is_open[y]:
+                mine = answer_of[x]
+                if mine == 2:
+                    committed += 1
+                elif mine == 1:
+                    withheld_from += 1
             if rel[i, s, PENDING] != 0:
                 acc_opp += 1
                 if is_support[y]:
@@ -551,12 +725,27 @@ def tally_agents(
         tally[i, T_OPEN] += opened
         tally[i, T_INTIMATE] += intimate
         tally[i, T_EXPLOITED] += exploited
+        tally[i, T_WITHHELD] += withheld
         tally[i, T_COMMITTED] += committed
+        tally[i, T_WITHHELD_FROM] += withheld_from
+        tally[i, T_GIVER_TURNS] += g_turns
+        pay_giver[i] += g_pay
         tally[i, T_ACC_OPP] += acc_opp
         tally[i, T_ACC_OK] += acc_ok
         tally[i, T_MISTAKES] += mistakes
         payoff_total[i] += p
         payoff_since[i] += p
+
+
+@njit(cache=True, inline="always")
+def _judged_act(judged: np.ndarray, is_open: np.ndarray, x: int, y: int) -> int:
+    """What a norm judges of a donor who played ``x`` to a recipient who played ``y``:
+    0 cooperate, 1 withhold, 2 exploit — exploiting only if the recipient opened this turn
+    (``judged[x]`` is 2 for the exploiting actions; nothing is taken from a guarded partner)."""
+    a = np.int64(judged[x])
+    if a == 2 and not is_open[y]:
+        a = np.int64(1)
+    return a
 
 
 @njit(cache=True, parallel=True)
@@ -566,17 +755,19 @@ def assess_public(
     norm: np.ndarray,
     observation_error: float,
     assessment_error: float,
-    is_coop: np.ndarray,
+    judged: np.ndarray,
+    is_open: np.ndarray,
     rel: np.ndarray,
     degree: np.ndarray,
     rep_old: np.ndarray,
     rep_new: np.ndarray,
 ) -> None:
     """Public reputation: each round one of every agent's turns (a slot drawn uniformly) is
-    judged by the shared norm ``norm[donor, recipient, action]`` (1 = good; action 0 =
-    cooperative, 1 = not), with the reputations of the round before. The action is misperceived
-    with ``observation_error``, the judgement flipped with ``assessment_error``. An agent without
-    relationships keeps its reputation."""
+    judged by the shared norm ``norm[donor, recipient, act]`` (1 = good), with the reputations
+    of the round before; the act is :func:`_judged_act` (0 cooperate, 1 withhold, 2 exploit an
+    open partner). An observation error (``observation_error``) sees cooperation as withholding
+    and anything else as cooperation; the judgement is flipped with ``assessment_error``. An
+    agent without relationships keeps its reputation."""
     n = rel.shape[0]
     for i in prange(n):
         if degree[i] == 0:
@@ -587,9 +778,9 @@ def assess_public(
         u3, _ = uniform_pair(key, REPUTATION + 1)
         s = _nth_partner(rel, i, np.int64(u1 * degree[i]))
         j = rel[i, s, PARTNER]
-        a = 0 if is_coop[rel[i, s, ACT]] else 1
+        a = _judged_act(judged, is_open, rel[i, s, ACT], rel[i, s, PACT])
         if u2 < observation_error:
-            a = 1 - a
+            a = 1 if a == 0 else 0
         g = norm[rep_old[i], rep_old[j], a]
         if u3 < assessment_error:
             g = 1 - g
@@ -600,7 +791,8 @@ def assess_public(
 def choose_events(
     seed: np.uint64,
     rnd: int,
-    is_coop: np.ndarray,
+    judged: np.ndarray,
+    is_open: np.ndarray,
     rel: np.ndarray,
     degree: np.ndarray,
     ev_recipient: np.ndarray,
@@ -617,7 +809,7 @@ def choose_events(
         u1, _ = uniform_pair(base_key(seed, rnd, i), REPUTATION)
         s = _nth_partner(rel, i, np.int64(u1 * degree[i]))
         ev_recipient[i] = rel[i, s, PARTNER]
-        ev_action[i] = 0 if is_coop[rel[i, s, ACT]] else 1
+        ev_action[i] = _judged_act(judged, is_open, rel[i, s, ACT], rel[i, s, PACT])
 
 
 @njit(cache=True, parallel=True)
@@ -650,7 +842,7 @@ def assess_private(
             u3, _ = uniform_pair(key, OBSERVE + 2 * i + 1)
             a = ev_action[i]
             if u2 < observation_error:
-                a = 1 - a
+                a = 1 if a == 0 else 0
             g = norm[view_old[o, i], view_old[o, j], a]
             if u3 < assessment_error:
                 g = 1 - g
@@ -659,8 +851,9 @@ def assess_private(
 
 @njit(cache=True, parallel=True)
 def clear_endings(rel: np.ndarray, degree: np.ndarray, tally: np.ndarray) -> None:
-    """Each agent empties its own slots of ended relationships and counts them; a mistake of
-    mine answered by my partner leaving is an acceptance opportunity that failed."""
+    """Each agent empties its own slots of ended relationships and counts them (with their
+    reciprocity: did support flow, and only one way); a mistake of mine answered by my partner
+    leaving is an acceptance opportunity that failed."""
     n, cap = rel.shape[0], rel.shape[1]
     for i in prange(n):
         for s in range(cap):
@@ -670,6 +863,12 @@ def clear_endings(rel: np.ndarray, degree: np.ndarray, tally: np.ndarray) -> Non
             if i < rel[i, s, PARTNER]:
                 tally[i, T_ENDED] += 1
                 tally[i, T_ENDED_AGE] += rel[i, s, AGE]
+                given = rel[i, s, GIVEN]
+                got = rel[i, s, GOT]
+                if given + got > 0:
+                    tally[i, T_ENDED_SUPPORTED] += 1
+                    if given == 0 or got == 0:
+                        tally[i, T_ENDED_ONE_SIDED] += 1
             if e & 1:
                 tally[i, T_LEFT] += 1
             if rel[i, s, PENDING] != 0 and (e & 2):

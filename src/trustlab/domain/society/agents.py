@@ -8,12 +8,14 @@ only the society has): they are the society's own characters, found before the c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from trustlab.domain.actions import (
+    EXPLOITS,
     GUARDED_WITHHOLD,
     N_EXCHANGE_ACTIONS,
     OPENS,
@@ -35,12 +37,17 @@ __all__ = [
     "Member",
     "action_kinds",
     "allocate",
+    "answer_kinds",
     "get_member",
+    "giver_mask",
+    "judged_acts",
+    "learner_arrays",
     "pack_members",
     "place",
 ]
 
 NOWAK_SIGMUND_1998 = "Nowak & Sigmund (1998), Nature 393:573. doi:10.1038/31225"
+DEFAULT_CERTAINTY = 0.9
 
 
 @dataclass(frozen=True)
@@ -55,10 +62,22 @@ class Member:
         When true, with a partner it sees as of bad reputation it withholds instead: it plays D
         in two-action games, guarded + withhold in the vulnerability exchange (it neither opens
         to the bad nor answers their openness, and never exploits them).
+    learner : bool
+        A trust-learner: its openness towards each partner follows its own trust in that
+        partner (the kernel decides, not the machine; vulnerability exchange only).
+    openness : float, optional
+        A learner's probability of opening to a stranger (trust at the prior); it opens with
+        probability min(1, openness · m / m0), m its mean trust, m0 the prior's. None: with
+        probability m.
+    certainty : float
+        A learner opens surely once P(partner supports more often than not) ≥ certainty.
     """
 
     character: Character
     discriminating: bool = False
+    learner: bool = False
+    openness: float | None = None
+    certainty: float = DEFAULT_CERTAINTY
 
     @property
     def name(self) -> str:
@@ -70,6 +89,11 @@ class Member:
         self.character.machine.for_game(game.n_actions)
         if self.discriminating:
             withhold_action(game)
+        if self.learner and game.n_actions != N_EXCHANGE_ACTIONS:
+            raise GameError(
+                f"{self.name} opens or stays guarded while always supporting: it needs the "
+                f"vulnerability exchange, not a {game.n_actions}-action game"
+            )
         return self
 
 
@@ -117,10 +141,52 @@ def _discriminating_reciprocator(n_actions: int) -> Member:
     return Member(ch, True)
 
 
+def _trust_learner(openness: float | None, certainty: float) -> Member:
+    if openness is not None and not 0.0 <= openness <= 1.0:
+        raise InvalidParameter(f"a trust-learner's openness must be in [0, 1], got {openness:g}")
+    if not 0.0 < certainty <= 1.0:
+        raise InvalidParameter(f"a trust-learner's certainty must be in (0, 1], got {certainty:g}")
+    if openness is None:
+        name = "trust-learner" if certainty == DEFAULT_CERTAINTY else f"trust-learner:{certainty:g}"
+        stranger = "with probability equal to its mean trust alpha / (alpha + beta)"
+    else:
+        name = f"trust-learner:{openness:g}:{certainty:g}"
+        stranger = (
+            f"with probability min(1, {openness:g} · m / m0), m its mean trust, m0 a stranger's"
+        )
+    rule = (
+        f"Opens to each partner {stranger}, and surely once it is {certainty:g} certain that "
+        "the partner supports it more often than not (Beta posterior of its trust counts); "
+        "always supports a partner who opens."
+    )
+    ch = Character(name, rule, always(C), (), math.inf, frozenset({"society", "trust-learner",
+                   "trustworthy"}), "DESIGN.md §1: keep an open mind; when certain, trust "
+                   "wholeheartedly")  # fmt: skip
+    return Member(ch, learner=True, openness=openness, certainty=certainty)
+
+
+def _learner_spec(text: str, args: str) -> Member:
+    parts = [a for a in args.replace(",", ":").split(":") if a.strip()]
+    try:
+        values = [float(a) for a in parts]
+    except ValueError:
+        values = []
+    if not 1 <= len(values) <= 2:
+        raise SpecError(
+            "trust-learner takes trust-learner:certainty or trust-learner:openness:certainty "
+            f"(numbers in [0, 1]), got {text!r}"
+        )
+    if len(values) == 1:
+        return _trust_learner(None, values[0])
+    return _trust_learner(values[0], values[1])
+
+
 #: the society's own characters: name -> one-line rule
 SOCIETY_CHARACTERS = {
     "discriminator": "Cooperates with the good, withholds from the bad (slip e: discriminator:e).",
     "discriminating-reciprocator": "A reciprocator that never opens to a partner of bad repute.",
+    "trust-learner": "Opens as much as it trusts each partner, fully when certain "
+    "(trust-learner:certainty, trust-learner:openness:certainty); always supports.",
 }
 
 
@@ -131,6 +197,8 @@ def get_member(spec: str | Character | Member, n_actions: int = 4) -> Member:
     --------
     >>> get_member("discriminator:0.1").name, get_member("copycat").name
     ('discriminator:0.1', 'tit-for-tat')
+    >>> get_member("trust-learner:0.5:0.95").name
+    'trust-learner:0.5:0.95'
     """
     if isinstance(spec, Member):
         return spec
@@ -151,6 +219,8 @@ def get_member(spec: str | Character | Member, n_actions: int = 4) -> Member:
         return _discriminator(slip)
     if key == "discriminating-reciprocator" and not sep:
         return _discriminating_reciprocator(n_actions)
+    if key == "trust-learner":
+        return _learner_spec(text, args) if sep else _trust_learner(None, DEFAULT_CERTAINTY)
     try:
         return Member(get_character(text))
     except UnknownName:
@@ -210,3 +280,79 @@ def action_kinds(game: Game) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if k == N_EXCHANGE_ACTIONS:
         return OPENS.copy(), SUPPORTS.copy(), a == 0
     return a == 0, a == 0, a == 0
+
+
+def answer_kinds(game: Game) -> np.ndarray:
+    """Per action of ``game``, how it answers a partner's openness: 0 support, 1 withhold,
+    2 exploit. In two-action (and other non-exchange) games C supports and every other action
+    is the lift's guarded + exploit.
+
+    Examples
+    --------
+    >>> from trustlab.domain.games import vulnerability_exchange, prisoners_dilemma
+    >>> answer_kinds(vulnerability_exchange()).tolist(), answer_kinds(prisoners_dilemma()).tolist()
+    ([0, 1, 2, 0, 1, 2], [0, 2])
+    """
+    k = game.n_actions
+    if k == N_EXCHANGE_ACTIONS:
+        return np.where(SUPPORTS, 0, np.where(EXPLOITS, 2, 1)).astype(np.int8)
+    out = np.full(k, 2, dtype=np.int8)
+    out[0] = 0
+    return out
+
+
+def judged_acts(game: Game) -> np.ndarray:
+    """Per action of ``game``, the act a reputation norm judges: 0 cooperate, 1 withhold,
+    2 exploit (counted as exploitation only when the recipient opened that turn, see
+    :func:`trustlab.domain.society.reputation.judged_table`). In the vulnerability exchange
+    only open + support cooperates and the exploiting actions exploit; every other action
+    withholds. Two-action games keep the classic C/D meaning: C cooperates, D is the classic
+    "defect" (act 1), never judged as exploitation.
+
+    Examples
+    --------
+    >>> from trustlab.domain.games import vulnerability_exchange, donation
+    >>> judged_acts(vulnerability_exchange()).tolist(), judged_acts(donation()).tolist()
+    ([0, 1, 2, 1, 1, 2], [0, 1])
+    """
+    k = game.n_actions
+    if k == N_EXCHANGE_ACTIONS:
+        out = np.where(EXPLOITS, 2, 1).astype(np.int8)
+        out[0] = 0
+        return out
+    out = np.ones(k, dtype=np.int8)
+    out[0] = 0
+    return out
+
+
+def learner_arrays(
+    members: Sequence[Member], prior: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's per-member trust-learner parameters: the scale s of the opening probability
+    min(1, s · m) (−1 for members that are not learners) and the certainty."""
+    m0 = prior[0] / (prior[0] + prior[1])
+    scale = np.array(
+        [(-1.0 if not m.learner else 1.0 if m.openness is None else m.openness / m0)
+         for m in members], dtype=np.float64,
+    )  # fmt: skip
+    cert = np.array([m.certainty if m.learner else 2.0 for m in members], dtype=np.float64)
+    return scale, cert
+
+
+def giver_mask(members: Sequence[Member], game: Game) -> np.ndarray:
+    """Per member, whether it is an unconditional giver: it opens and supports (C in
+    two-action games) in every state, whatever its partner does or is reputed to be.
+
+    Examples
+    --------
+    >>> from trustlab.domain.games import vulnerability_exchange
+    >>> ms = [get_member(n) for n in ("unconditional-giver", "always-cooperate", "reciprocator",
+    ...                               "discriminator")]
+    >>> giver_mask(ms, vulnerability_exchange()).tolist()
+    [True, True, False, False]
+    """
+    out = []
+    for m in members:
+        policy = m.character.machine.for_game(game.n_actions).policy
+        out.append(bool(not m.discriminating and not m.learner and np.all(policy[:, 0] == 1.0)))
+    return np.array(out, dtype=np.bool_)

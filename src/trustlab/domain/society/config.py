@@ -22,7 +22,7 @@ __all__ = [
     "parse_population",
 ]
 
-PARTNER_CHOICES = ("none", "random", "friends", "reputation")
+PARTNER_CHOICES = ("none", "random", "friends", "reputation", "trusted")
 NETWORKS = ("random", "ring")
 _SHARE_TOL = 1e-6
 
@@ -79,15 +79,17 @@ class SocietyConfig:
     ----------
     population : tuple of (str, float) or str
         Characters and their shares (summing to 1), or the CLI's ``"name:share,..."`` string.
-        Names are catalogue characters or the society's own discriminators.
+        Names are catalogue characters or the society's own characters (discriminators,
+        trust-learners).
     n_agents, rounds, capacity : int
         Agents; rounds simulated; relationships per agent (capacity < agents).
     game : Game, optional
         Default: the vulnerability exchange (3, 1, 3, 2). Two-action characters play it lifted.
-    partner_choice : {"none", "random", "friends", "reputation"}
+    partner_choice : {"none", "random", "friends", "reputation", "trusted"}
         How agents with free capacity find partners after the initial network: not at all, among
         strangers at random, through introductions by friends (strangers only with ``openness``),
-        or among a few strangers the first one of good reputation.
+        among a few strangers the first one of good reputation, or through introductions by the
+        friend they trust most (strangers only with ``openness``).
     openness : float
         Probability that an agent with free capacity approaches a stranger in a round.
     n_candidates : int
@@ -105,6 +107,11 @@ class SocietyConfig:
         Beta prior (alpha0, beta0) of trust in a stranger.
     betrayal_weight : float
         What one observed exploitation adds to beta (one observed support adds 1 to alpha).
+    disappointment_weight : float
+        What one observed withholding (an open turn left unanswered) adds to beta; 0 = none.
+    trust_learning : bool
+        When false the trust counts stay at the prior: nobody learns (so nobody leaves, and
+        trust-learners open at the prior's rate) — the control for what learning changes.
     forgetting : float
         Per round, trust counts relax towards the prior by this factor (1 = never forget).
     memory : int
@@ -155,6 +162,8 @@ class SocietyConfig:
     noise: float = 0.0
     misread: float = 0.0
     record_every: int | None = None
+    disappointment_weight: float = 1.0
+    trust_learning: bool = True
     members: tuple[Member, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -224,6 +233,11 @@ class SocietyConfig:
         if not math.isfinite(w) or w <= 0:
             raise InvalidParameter(f"betrayal weight must be a positive number, got {w}")
         set_(self, "betrayal_weight", w)
+        dw = float(self.disappointment_weight)
+        if not math.isfinite(dw) or dw < 0:
+            raise InvalidParameter(f"disappointment weight must be a number ≥ 0, got {dw}")
+        set_(self, "disappointment_weight", dw)
+        set_(self, "trust_learning", bool(self.trust_learning))
         f = float(self.forgetting)
         if not math.isfinite(f) or not 0.0 < f <= 1.0:
             raise InvalidParameter(f"forgetting must be in (0, 1], got {f}")
@@ -299,6 +313,8 @@ class SocietyConfig:
             "churn": self.churn,
             "trust_prior": list(self.trust_prior),
             "betrayal_weight": self.betrayal_weight,
+            "disappointment_weight": self.disappointment_weight,
+            "trust_learning": self.trust_learning,
             "forgetting": self.forgetting,
             "memory": self.memory,
             "reputation": self.reputation,

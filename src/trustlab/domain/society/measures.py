@@ -13,7 +13,16 @@ relationship):
   last ``memory`` rounds; 1 when I played no turn (never opening counts as lonely: distance is
   the opposite of intimacy);
 * **exploitation suffered / committed** — turns in which I opened and was exploited / in which
-  my partner opened and I exploited it.
+  my partner opened and I exploited it;
+* **disappointment suffered / withholding done** — turns in which I opened and my partner
+  withheld (neither supported nor exploited me) / in which my partner opened and I withheld.
+  Support, withholding and exploitation are the three answers to openness, counted apart.
+
+Per relationship, its **reciprocity balance**: the supports I gave my partner when it opened
+against those I received when I opened, over the relationship's life (:func:`reciprocity`).
+And the **enabling** measure: what each character earns per turn with unconditional givers
+(characters that open and support whatever happens) against with everyone else
+(:func:`enabling`) — how much the givers feed exploiters.
 
 :func:`needs_of` computes them from a hand-written history (the definitions, tested on small
 cases); the kernel (:func:`trustlab.kernel.society.tally_agents`) computes the same running
@@ -28,15 +37,26 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from trustlab.domain.actions import answer as _ve_answer
 from trustlab.domain.actions import is_open as _ve_open
-from trustlab.domain.actions import is_support as _ve_support
+from trustlab.domain.society.agents import giver_mask
 from trustlab.kernel import society as K
 
 if TYPE_CHECKING:
     from trustlab.domain.society.config import SocietyConfig
     from trustlab.domain.society.simulation import SocietyState
 
-__all__ = ["Mark", "Needs", "Turn", "assortment", "final", "needs_of", "record"]
+__all__ = [
+    "Mark",
+    "Needs",
+    "Turn",
+    "assortment",
+    "enabling",
+    "final",
+    "needs_of",
+    "reciprocity",
+    "record",
+]
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,8 @@ class Needs:
     committed: int
     turns: int
     loneliness: float
+    withheld: int = 0  # I opened and my partner withheld
+    withheld_from: int = 0  # my partner opened and I withheld
 
 
 def needs_of(
@@ -72,21 +94,25 @@ def needs_of(
     *,
     memory: int = 10,
     opens: Callable[[int], bool] = _ve_open,
-    supports: Callable[[int], bool] = _ve_support,
+    answer: Callable[[int], int] = _ve_answer,
 ) -> Needs:
     """The needs of one agent from its history: ``rounds[r]`` lists its turns in round r.
 
+    ``opens(action)`` says whether an action opens, ``answer(action)`` how it answers openness
+    (0 support, 1 withhold, 2 exploit); the defaults read the vulnerability exchange.
+
     Examples
     --------
-    >>> from trustlab.domain.actions import OPEN_SUPPORT, OPEN_EXPLOIT, GUARDED_EXPLOIT
+    >>> from trustlab.domain.actions import OPEN_SUPPORT, GUARDED_EXPLOIT, GUARDED_WITHHOLD
     >>> h = [[Turn(1, OPEN_SUPPORT, OPEN_SUPPORT, GUARDED_EXPLOIT)],
-    ...      [Turn(1, OPEN_SUPPORT, OPEN_SUPPORT, OPEN_SUPPORT)]]
+    ...      [Turn(1, OPEN_SUPPORT, OPEN_SUPPORT, OPEN_SUPPORT),
+    ...       Turn(2, OPEN_SUPPORT, OPEN_SUPPORT, GUARDED_WITHHOLD)]]
     >>> n = needs_of(h)
-    >>> (n.reassured, n.exploited, n.consoled, n.loneliness)
-    (1, 1, 1, 0.5)
+    >>> (n.reassured, n.exploited, n.withheld, n.consoled, n.loneliness)
+    (1, 1, 1, 1, 0.6666666666666667)
     """
     open_turns = reassured = acc_opp = accepted = con_opp = consoled = 0
-    exploited = committed = turns = 0
+    exploited = committed = turns = withheld = withheld_from = 0
     pending: dict[int, bool] = {}  # partner -> my last action to them was a mistake
     hurt = False
     window: list[tuple[int, int]] = []
@@ -94,17 +120,21 @@ def needs_of(
         opened = intimate = hit = 0
         for tn in turns_now:
             turns += 1
+            theirs = answer(tn.partner_executed)
             if opens(tn.executed):
                 opened += 1
-                if supports(tn.partner_executed):
+                if theirs == 0:
                     intimate += 1
-                else:
+                elif theirs == 2:
                     hit += 1
-            if opens(tn.partner_executed) and not supports(tn.executed):
-                committed += 1
+                else:
+                    withheld += 1
+            if opens(tn.partner_executed):
+                committed += answer(tn.executed) == 2
+                withheld_from += answer(tn.executed) == 1
             if pending.pop(tn.partner, False):
                 acc_opp += 1
-                accepted += supports(tn.partner_executed)
+                accepted += theirs == 0
             slipped = tn.intended != tn.executed
             if tn.ended:
                 if slipped and tn.partner_left:
@@ -126,7 +156,7 @@ def needs_of(
     i_sum = sum(i for _, i in recent)
     lonely = 1.0 if t_sum == 0 else 1.0 - i_sum / t_sum
     return Needs(open_turns, reassured, acc_opp, accepted, con_opp, consoled, exploited,
-                 committed, turns, lonely)  # fmt: skip
+                 committed, turns, lonely, withheld, withheld_from)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -160,6 +190,74 @@ def assortment(st: SocietyState) -> float | None:
     if x.size < 2 or x.std() == 0 or y.std() == 0:
         return None
     return float(np.corrcoef(x, y)[0, 1])
+
+
+def reciprocity(given: np.ndarray, got: np.ndarray) -> dict[str, float | int | None]:
+    """The reciprocity balance of relationships, one entry per relationship: ``given`` supports
+    one side gave the other when it opened, ``got`` those it received when it opened.
+
+    Over the relationships in which support flowed at all, the balance of each is
+    (given − got) / (given + got) ∈ [−1, 1]; reported: how many (``supported``), the mean
+    absolute balance (0 every support returned, 1 all one way) and the share of one-sided
+    relationships (support flowed one way only). None where no support flowed.
+
+    Examples
+    --------
+    >>> r = reciprocity(np.array([3, 2, 0, 0]), np.array([3, 0, 4, 0]))
+    >>> r["supported"], round(r["mean_abs_imbalance"], 3), round(r["one_sided_share"], 3)
+    (3, 0.667, 0.667)
+    """
+    g = np.asarray(given, dtype=np.float64)
+    r = np.asarray(got, dtype=np.float64)
+    ok = (g + r) > 0
+    k = int(ok.sum())
+    if k == 0:
+        return {"supported": 0, "mean_abs_imbalance": None, "one_sided_share": None}
+    g, r = g[ok], r[ok]
+    return {
+        "supported": k,
+        "mean_abs_imbalance": float(np.mean(np.abs(g - r) / (g + r))),
+        "one_sided_share": float(np.mean((g == 0) | (r == 0))),
+    }
+
+
+def _pairs(st: SocietyState) -> tuple[np.ndarray, np.ndarray]:
+    """``GIVEN`` and ``GOT`` of every current relationship, each pair once (from its
+    lower-indexed member)."""
+    p = st.partner
+    own = (p >= 0) & (p > np.arange(p.shape[0])[:, None])
+    return st.rel[:, :, K.GIVEN][own], st.rel[:, :, K.GOT][own]
+
+
+def enabling(
+    payoff: np.ndarray,
+    turns: np.ndarray,
+    payoff_giver: np.ndarray,
+    turns_giver: np.ndarray,
+    names: Sequence[str],
+    givers: Sequence[str],
+) -> dict[str, Any] | None:
+    """How much unconditional givers feed each character: per character its payoff per turn
+    in turns with a giver partner (``with_givers``) and with everyone else (``with_others``),
+    from per-character totals. None when the population has no givers.
+
+    Examples
+    --------
+    >>> e = enabling(np.array([12.0, 4.0]), np.array([6, 4]), np.array([9.0, 4.0]),
+    ...              np.array([3, 4]), ["exploiter", "unconditional-giver"],
+    ...              ["unconditional-giver"])
+    >>> e["with_givers"]["exploiter"], e["with_others"]["exploiter"]
+    (3.0, 1.0)
+    """
+    if not givers:
+        return None
+    out: dict[str, Any] = {"givers": list(givers), "with_givers": {}, "with_others": {},
+                           "turns_with_givers": {}}  # fmt: skip
+    for c, nm in enumerate(names):
+        out["with_givers"][nm] = _ratio(payoff_giver[c], turns_giver[c])
+        out["with_others"][nm] = _ratio(payoff[c] - payoff_giver[c], turns[c] - turns_giver[c])
+        out["turns_with_givers"][nm] = int(turns_giver[c])
+    return out
 
 
 def _by_char(values: np.ndarray, char: np.ndarray, n_types: int) -> np.ndarray:
@@ -199,6 +297,7 @@ def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any
         "consolation_rate": _ratio(tot[K.T_CON_OK], tot[K.T_CON_OPP]),
         "exploitation_rate": _ratio(tot[K.T_EXPLOITED], tot[K.T_OPEN]) or 0.0,
         "exploitation_per_turn": _ratio(tot[K.T_EXPLOITED], tot[K.T_TURNS]) or 0.0,
+        "disappointment_rate": _ratio(tot[K.T_WITHHELD], tot[K.T_OPEN]) or 0.0,
         "relationships": int(rels.sum() // 2),
         "mean_relationship_age": float(ages.mean()) if ages.size else 0.0,
         "ended": int(tot[K.T_ENDED]),
@@ -211,6 +310,7 @@ def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any
             for nm, p, c in zip(names, pay, counts, strict=True)
         },
         "reputation_good": None if rep is None else float(rep.mean()),
+        "reciprocity": reciprocity(*_pairs(st)),
     }
     return out
 
@@ -222,6 +322,7 @@ def final(st: SocietyState, config: SocietyConfig, history: list[dict[str, Any]]
     credited to the character at every revision): ``payoff_per_round`` is per agent-round
     lived as that character; ``agents`` and ``share`` are at the end.
     """
+    assert config.game is not None
     names = config.names
     n_types = len(names)
     char = st.char
@@ -243,6 +344,9 @@ def final(st: SocietyState, config: SocietyConfig, history: list[dict[str, Any]]
             "reassurance_rate": _ratio(ct[c, K.T_INTIMATE], ct[c, K.T_OPEN]),
             "exploitation_suffered": _ratio(ct[c, K.T_EXPLOITED], ct[c, K.T_TURNS]),
             "exploitation_committed": _ratio(ct[c, K.T_COMMITTED], ct[c, K.T_TURNS]),
+            "disappointment_suffered": _ratio(ct[c, K.T_WITHHELD], ct[c, K.T_TURNS]),
+            "withholding_done": _ratio(ct[c, K.T_WITHHELD_FROM], ct[c, K.T_TURNS]),
+            "payoff_per_turn": _ratio(st.char_payoff[c], ct[c, K.T_TURNS]),
             "reputation_good": (float(rep_c[c]) / k if k else None) if rep_c is not None else None,
         })  # fmt: skip
     t = st.tally
@@ -257,10 +361,19 @@ def final(st: SocietyState, config: SocietyConfig, history: list[dict[str, Any]]
             "acceptance_rate": _ratio(tot[K.T_ACC_OK], tot[K.T_ACC_OPP]),
             "consolation_rate": _ratio(tot[K.T_CON_OK], tot[K.T_CON_OPP]),
             "exploitation_rate": _ratio(tot[K.T_EXPLOITED], tot[K.T_OPEN]),
+            "disappointment_rate": _ratio(tot[K.T_WITHHELD], tot[K.T_OPEN]),
             "mistakes": int(tot[K.T_MISTAKES]),
             "relationships_ended": int(tot[K.T_ENDED]),
             "relationships_left": int(tot[K.T_LEFT]),
             "mean_lifetime_ended": _ratio(tot[K.T_ENDED_AGE], tot[K.T_ENDED]),
+            "ended_supported": int(tot[K.T_ENDED_SUPPORTED]),
+            "ended_one_sided_share": _ratio(tot[K.T_ENDED_ONE_SIDED], tot[K.T_ENDED_SUPPORTED]),
         },
+        "enabling": enabling(
+            st.char_payoff, st.char_tally[:, K.T_TURNS], st.char_pay_giver,
+            st.char_tally[:, K.T_GIVER_TURNS], names,
+            [nm for nm, g in zip(names, giver_mask(config.members, config.game), strict=True)
+             if g],
+        ),
     })  # fmt: skip
     return out

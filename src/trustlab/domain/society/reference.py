@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import betainc
 
+from trustlab.domain.actions import GUARDED_SUPPORT, OPEN_SUPPORT
 from trustlab.domain.characters.machine import replace_action
 from trustlab.domain.society.config import SocietyConfig
 from trustlab.domain.society.simulation import SocietyState, _Prepared, attribute
@@ -71,10 +73,14 @@ def _seek(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) ->
         if mode == "random":
             if u1 < config.openness:
                 j = stranger(i, u2)
-        elif mode == "friends":
+        elif mode in ("friends", "trusted"):
             mine = _slots(st, i)
             if mine:
-                f = int(st.rel[i, mine[int(u2 * len(mine))], K.PARTNER])
+                if mode == "friends":
+                    fs = mine[int(u2 * len(mine))]
+                else:  # the friend I trust most (the first on ties)
+                    fs = max(mine, key=lambda q: (_trust(st, i, q), -q))
+                f = int(st.rel[i, fs, K.PARTNER])
                 u3, _ = _u(st.seed, rnd, i, K.SEEK + 1)
                 theirs = _slots(st, f)
                 if len(theirs) > 1:
@@ -96,6 +102,22 @@ def _seek(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) ->
         _link(st, prep, config, i, j)
 
 
+def _trust(st: SocietyState, i: int, s: int) -> float:
+    a, b = float(st.relf[i, s, K.ALPHA]), float(st.relf[i, s, K.BETA])
+    return a / (a + b)
+
+
+def _learner_opens(st: SocietyState, prep: _Prepared, rnd: int, i: int, s: int) -> bool:
+    """A trust-learner opens with probability min(1, scale · mean trust), surely when it is
+    ``certainty`` sure that P(support) > 1/2 under its Beta(alpha, beta) counts."""
+    c = int(st.char[i])
+    a, b = float(st.relf[i, s, K.ALPHA]), float(st.relf[i, s, K.BETA])
+    p = min(1.0, prep.learn_scale[c] * a / (a + b))
+    if float(betainc(b, a, 0.5)) >= prep.learn_cert[c]:  # P(p > 1/2) = I_{1/2}(b, a)
+        p = 1.0
+    return bool(_u(st.seed, rnd, i, K.LEARN + s)[0] < p)
+
+
 def _move(
     st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int, i: int, s: int, j: int
 ) -> tuple[int, int]:
@@ -105,6 +127,8 @@ def _move(
     u_act, u_exec = _u(st.seed, rnd, i, K.PLAY + 2 * s)
     if prep.when_bad[c] >= 0 and not _good(st, config, i, j):
         a = int(prep.when_bad[c])
+    elif prep.learn_scale[c] >= 0:  # a trust-learner: open or not, always supporting
+        a = OPEN_SUPPORT if _learner_opens(st, prep, rnd, i, s) else GUARDED_SUPPORT
     else:
         state = int(st.rel[i, s, K.STATE])
         a = int(prep.det[c, state])
@@ -145,16 +169,22 @@ def _play(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) ->
                 st.rel[me, slot, K.PACT] = y
                 st.rel[me, slot, K.AGE] += 1
                 st.relf[me, slot, K.PAY] = prep.payoffs[x, y]
-                # trust is stored in float32 and computed in float64, as in the kernel
-                al = a0 + config.forgetting * (float(st.relf[me, slot, K.ALPHA]) - a0)
-                be = b0 + config.forgetting * (float(st.relf[me, slot, K.BETA]) - b0)
-                if prep.is_open[x]:
-                    if prep.is_support[o]:
-                        al += 1.0
-                    else:
-                        be += config.betrayal_weight
-                st.relf[me, slot, K.ALPHA] = al
-                st.relf[me, slot, K.BETA] = be
+                st.rel[me, slot, K.GIVEN] += bool(prep.is_open[y] and prep.is_support[x])
+                st.rel[me, slot, K.GOT] += bool(prep.is_open[x] and prep.is_support[y])
+                if config.trust_learning:
+                    # trust is stored in float32 and computed in float64, as in the kernel
+                    al = a0 + config.forgetting * (float(st.relf[me, slot, K.ALPHA]) - a0)
+                    be = b0 + config.forgetting * (float(st.relf[me, slot, K.BETA]) - b0)
+                    if prep.is_open[x]:
+                        told = int(prep.answer_of[o])  # what I saw: support, withhold, exploit
+                        if told == 0:
+                            al += 1.0
+                        elif told == 2:
+                            be += config.betrayal_weight
+                        else:
+                            be += config.disappointment_weight
+                    st.relf[me, slot, K.ALPHA] = al
+                    st.relf[me, slot, K.BETA] = be
                 a32, b32 = st.relf[me, slot, K.ALPHA], st.relf[me, slot, K.BETA]
                 leaves[me] = float(a32) < config.leave_threshold * float(a32 + b32)
             chance = config.churn > 0 and _u(st.seed, rnd, i, K.CHURN + s)[0] < config.churn
@@ -165,18 +195,25 @@ def _play(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) ->
 def _tally(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) -> None:
     w = rnd % config.memory
     for i in range(st.rel.shape[0]):
-        counts = dict.fromkeys(("turns", "open", "intimate", "hit", "committed", "acc_opp",
-                                "acc_ok", "mistakes"), 0)  # fmt: skip
+        counts = dict.fromkeys(("turns", "open", "intimate", "hit", "withheld", "committed",
+                                "withheld_from", "acc_opp", "acc_ok", "mistakes", "giver"),
+                               0)  # fmt: skip
         pay = 0.0
+        pay_giver = 0.0
         for s in _slots(st, i):
             x, y = int(st.rel[i, s, K.ACT]), int(st.rel[i, s, K.PACT])
             counts["turns"] += 1
             pay += float(st.relf[i, s, K.PAY])
+            if prep.is_giver[st.char[st.rel[i, s, K.PARTNER]]]:
+                counts["giver"] += 1
+                pay_giver += float(st.relf[i, s, K.PAY])
             if prep.is_open[x]:
                 counts["open"] += 1
-                counts["intimate" if prep.is_support[y] else "hit"] += 1
-            if prep.is_open[y] and not prep.is_support[x]:
-                counts["committed"] += 1
+                counts[("intimate", "withheld", "hit")[int(prep.answer_of[y])]] += 1
+            if prep.is_open[y]:
+                mine = int(prep.answer_of[x])
+                counts["committed"] += mine == 2
+                counts["withheld_from"] += mine == 1
             if st.rel[i, s, K.PENDING]:
                 counts["acc_opp"] += 1
                 counts["acc_ok"] += bool(prep.is_support[y])
@@ -198,10 +235,20 @@ def _tally(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) -
         for col, key in ((K.T_TURNS, "turns"), (K.T_OPEN, "open"), (K.T_INTIMATE, "intimate"),
                          (K.T_EXPLOITED, "hit"), (K.T_COMMITTED, "committed"),
                          (K.T_ACC_OPP, "acc_opp"), (K.T_ACC_OK, "acc_ok"),
-                         (K.T_MISTAKES, "mistakes")):  # fmt: skip
+                         (K.T_MISTAKES, "mistakes"), (K.T_WITHHELD, "withheld"),
+                         (K.T_WITHHELD_FROM, "withheld_from"),
+                         (K.T_GIVER_TURNS, "giver")):  # fmt: skip
             st.tally[i, col] += counts[key]
+        st.pay_giver[i] += pay_giver
         st.payoff_total[i] += pay
         st.payoff_since[i] += pay
+
+
+def _act(prep: _Prepared, x: int, y: int) -> int:
+    """The judged act of a donor who played x to a recipient who played y: 0 cooperate,
+    1 withhold, 2 exploit (only a recipient who opened can be exploited)."""
+    a = int(prep.judged[x])
+    return 1 if a == 2 and not prep.is_open[y] else a
 
 
 def _judged_turn(st: SocietyState, rnd: int, i: int) -> tuple[int, int]:
@@ -222,9 +269,10 @@ def _assess(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) 
             if st.degree[i] == 0:
                 continue
             s, j = _judged_turn(st, rnd, i)
-            a = 0 if prep.is_coop[st.rel[i, s, K.ACT]] else 1
+            a = _act(prep, int(st.rel[i, s, K.ACT]), int(st.rel[i, s, K.PACT]))
             _, u2 = _u(st.seed, rnd, i, K.REPUTATION)
-            a = 1 - a if u2 < config.observation_error else a
+            if u2 < config.observation_error:  # cooperation seen as not, the rest as it
+                a = 1 if a == 0 else 0
             g = int(prep.norm[st.rep[i], st.rep[j], a])
             u3, _ = _u(st.seed, rnd, i, K.REPUTATION + 1)
             new[i] = 1 - g if u3 < config.assessment_error else g
@@ -235,13 +283,13 @@ def _assess(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) 
         if st.degree[i] == 0:
             continue
         s, j = _judged_turn(st, rnd, i)
-        action = 0 if prep.is_coop[st.rel[i, s, K.ACT]] else 1
+        action = _act(prep, int(st.rel[i, s, K.ACT]), int(st.rel[i, s, K.PACT]))
         for o in range(n):
             u1, u2 = _u(st.seed, rnd, o, K.OBSERVE + 2 * i)
             if u1 >= config.observation_rate:
                 continue
             u3, _ = _u(st.seed, rnd, o, K.OBSERVE + 2 * i + 1)
-            a = 1 - action if u2 < config.observation_error else action
+            a = (1 if action == 0 else 0) if u2 < config.observation_error else action
             g = int(prep.norm[st.view[o, i], st.view[o, j], a])
             view[o, i] = 1 - g if u3 < config.assessment_error else g
     st.view = view
@@ -256,6 +304,9 @@ def _clear(st: SocietyState) -> None:
             if i < st.rel[i, s, K.PARTNER]:
                 st.tally[i, K.T_ENDED] += 1
                 st.tally[i, K.T_ENDED_AGE] += st.rel[i, s, K.AGE]
+                given, got = int(st.rel[i, s, K.GIVEN]), int(st.rel[i, s, K.GOT])
+                st.tally[i, K.T_ENDED_SUPPORTED] += given + got > 0
+                st.tally[i, K.T_ENDED_ONE_SIDED] += given + got > 0 and min(given, got) == 0
             st.tally[i, K.T_LEFT] += e & 1
             if st.rel[i, s, K.PENDING] and e & 2:
                 st.tally[i, K.T_ACC_OPP] += 1

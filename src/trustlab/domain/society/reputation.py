@@ -2,8 +2,17 @@
 
 A norm is a table ``norm[donor, recipient, action]`` of new reputations (1 = good, 0 = bad) for the
 donor, given the donor's and the recipient's current reputation in the observer's eyes and
-whether the donor's action was cooperative (action 0) or not (action 1). In the vulnerability
-exchange the cooperative action is open + support; in two-action games it is C.
+whether the donor's action was cooperative (action 0) or not (action 1): the classic C/D table
+(:func:`norm_table`), which two-action games use as it is.
+
+The vulnerability exchange has three answers, and the society judges three acts
+(:func:`judged_table`, ``[donor, recipient, act]``): COOPERATE (open + support) takes the classic
+C entry; WITHHOLD (any other act that takes nothing: staying guarded, leaving openness
+unanswered, or an exploiting answer to a recipient who did not open) takes the classic D entry —
+withholding from the bad is justified under stern judging and standing, from the good it is not;
+EXPLOIT (exploiting a recipient who opened this turn) is bad under every norm, whatever the
+recipient's reputation: exploiting an open partner is never judged like withholding from one of
+bad repute.
 
 Second-order norms ignore the donor's own reputation: image scoring, simple standing, stern
 judging, shunning. The *leading eight* (Ohtsuki & Iwasa 2004) are the third-order norms that keep
@@ -28,9 +37,20 @@ import numpy as np
 
 from trustlab.domain.errors import UnknownName
 
-__all__ = ["NORM_ALIASES", "NORM_NAMES", "get_norm", "norm_table"]
+__all__ = [
+    "COOPERATE",
+    "EXPLOIT_OPEN",
+    "NORM_ALIASES",
+    "NORM_NAMES",
+    "WITHHOLD_ACT",
+    "get_norm",
+    "judged_table",
+    "norm_table",
+]
 
 G, B = 1, 0
+#: the acts a norm judges in the society (the last axis of :func:`judged_table`)
+COOPERATE, WITHHOLD_ACT, EXPLOIT_OPEN = 0, 1, 2
 #: (GGC, GGD, GBC, GBD, BGC, BGD, BBC, BBD): donor, recipient, action (C cooperative, D not)
 _TABLES: dict[str, tuple[int, ...]] = {
     "image-scoring": (G, B, G, B, G, B, G, B),
@@ -77,6 +97,25 @@ def norm_table(name: str) -> np.ndarray:
             for action in (0, 1):
                 out[donor, recipient, action] = flat[i]
                 i += 1
+    return out
+
+
+def judged_table(name: str) -> np.ndarray:
+    """The (2, 2, 3) table ``[donor, recipient, act]`` → new reputation the society uses: acts
+    COOPERATE and WITHHOLD_ACT take the classic C and D entries of :func:`norm_table`,
+    EXPLOIT_OPEN (exploiting a partner who opened) is bad whatever the reputations.
+
+    Examples
+    --------
+    >>> t = judged_table("stern-judging")
+    >>> int(t[1, 0, WITHHOLD_ACT]), int(t[1, 0, EXPLOIT_OPEN])  # to a bad recipient
+    (1, 0)
+    """
+    classic = norm_table(name)
+    out = np.zeros((2, 2, 3), dtype=np.int8)
+    out[:, :, COOPERATE] = classic[:, :, 0]
+    out[:, :, WITHHOLD_ACT] = classic[:, :, 1]
+    out[:, :, EXPLOIT_OPEN] = B
     return out
 
 

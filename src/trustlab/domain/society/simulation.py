@@ -16,16 +16,25 @@ import numpy as np
 from trustlab.domain.matches import version
 from trustlab.domain.play import resolve_seed
 from trustlab.domain.society import measures
-from trustlab.domain.society.agents import action_kinds, allocate, pack_members, place
+from trustlab.domain.society.agents import (
+    action_kinds,
+    allocate,
+    answer_kinds,
+    giver_mask,
+    judged_acts,
+    learner_arrays,
+    pack_members,
+    place,
+)
 from trustlab.domain.society.config import SocietyConfig
-from trustlab.domain.society.reputation import norm_table
+from trustlab.domain.society.reputation import judged_table
 from trustlab.kernel import society as K
 
 __all__ = ["SocietyResult", "SocietyState", "new_state", "run_society", "step"]
 
 Progress = Callable[[int, int], None]
 MODES = {"none": K.MODE_NONE, "random": K.MODE_RANDOM, "friends": K.MODE_FRIENDS,
-         "reputation": K.MODE_REPUTATION}  # fmt: skip
+         "reputation": K.MODE_REPUTATION, "trusted": K.MODE_TRUSTED}  # fmt: skip
 
 
 @dataclass
@@ -55,7 +64,9 @@ class SocietyState:
     char_tally: np.ndarray  # (types, N_TALLY) counts attributed to the character that made them
     char_payoff: np.ndarray  # (types,) payoff attributed likewise
     char_rounds: np.ndarray  # (types,) agent-rounds lived as each character
-    mark: np.ndarray  # (n, N_TALLY + 2) tally, payoff and rounds at the last attribution
+    mark: np.ndarray  # (n, N_TALLY + 3) tally, payoff, rounds, giver payoff at last attribution
+    pay_giver: np.ndarray  # (n,) payoff earned in turns with unconditional-giver partners
+    char_pay_giver: np.ndarray  # (types,) attributed likewise
     rounds_done: int = 0
 
     @property
@@ -101,7 +112,12 @@ class _Prepared:
     is_open: np.ndarray
     is_support: np.ndarray
     is_coop: np.ndarray
-    norm: np.ndarray
+    norm: np.ndarray  # (2, 2, 3) [donor, recipient, judged act] → good
+    answer_of: np.ndarray  # per action: 0 support, 1 withhold, 2 exploit
+    judged: np.ndarray  # per action: the act a norm judges (0 C, 1 withhold, 2 exploit)
+    learn_scale: np.ndarray  # per member: trust-learner's opening scale, −1 if not a learner
+    learn_cert: np.ndarray  # per member: trust-learner's certainty
+    is_giver: np.ndarray  # per member: an unconditional giver
 
 
 def prepare(config: SocietyConfig) -> _Prepared:
@@ -109,11 +125,14 @@ def prepare(config: SocietyConfig) -> _Prepared:
     assert config.game is not None
     packed, when_bad = pack_members(config.members, config.game)
     is_open, is_support, is_coop = action_kinds(config.game)
-    norm = norm_table(config.reputation) if config.reputation != "none" else np.ones(
-        (2, 2, 2), dtype=np.int8)  # fmt: skip
+    norm = judged_table(config.reputation) if config.reputation != "none" else np.ones(
+        (2, 2, 3), dtype=np.int8)  # fmt: skip
+    scale, cert = learner_arrays(config.members, config.trust_prior)
     return _Prepared(
         packed.cum, packed.det, packed.trans, packed.init, when_bad,
         np.ascontiguousarray(config.game.payoffs), is_open, is_support, is_coop, norm,
+        answer_kinds(config.game), judged_acts(config.game), scale, cert,
+        giver_mask(config.members, config.game),
     )  # fmt: skip
 
 
@@ -146,7 +165,9 @@ def new_state(config: SocietyConfig, seed: int, prep: _Prepared | None = None) -
         char_tally=np.zeros((len(config.members), K.N_TALLY), dtype=np.int64),
         char_payoff=np.zeros(len(config.members)),
         char_rounds=np.zeros(len(config.members), dtype=np.int64),
-        mark=np.zeros((n, K.N_TALLY + 2)),
+        mark=np.zeros((n, K.N_TALLY + 3)),
+        pay_giver=np.zeros(n),
+        char_pay_giver=np.zeros(len(config.members)),
     )
     K.initial_network(
         np.uint64(seed), config.network == "ring", 4 * cap, st.char, prep.init,
@@ -170,9 +191,12 @@ def attribute(st: SocietyState) -> None:
         st.char_tally[:, col] += np.rint(per).astype(np.int64)
     st.char_payoff += np.bincount(st.char, weights=d_pay, minlength=n_types)
     st.char_rounds += np.bincount(st.char, weights=d_rounds, minlength=n_types).astype(np.int64)
+    d_giver = st.pay_giver - st.mark[:, K.N_TALLY + 2]
+    st.char_pay_giver += np.bincount(st.char, weights=d_giver, minlength=n_types)
     st.mark[:, : K.N_TALLY] = st.tally
     st.mark[:, K.N_TALLY] = st.payoff_total
     st.mark[:, K.N_TALLY + 1] = st.rounds_done
+    st.mark[:, K.N_TALLY + 2] = st.pay_giver
 
 
 def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
@@ -189,11 +213,13 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
     K.play_round(
         seed, r, prep.cum, prep.det, prep.trans, prep.when_bad, st.char, st.rel, st.relf, st.rep,
         st.view, private, config.noise, config.misread, prep.payoffs, prep.is_open,
-        prep.is_support, a0, b0, config.forgetting, config.betrayal_weight,
-        config.leave_threshold, config.churn,
+        prep.is_support, prep.answer_of, prep.learn_scale, prep.learn_cert,
+        config.trust_learning, a0, b0, config.forgetting, config.betrayal_weight,
+        config.disappointment_weight, config.leave_threshold, config.churn,
     )  # fmt: skip
     K.tally_agents(
-        r, st.rel, st.relf, prep.is_open, prep.is_support, st.hurt, st.win_turns,
+        r, st.rel, st.relf, prep.is_open, prep.is_support, prep.answer_of, st.char,
+        prep.is_giver, bool(prep.is_giver.any()), st.pay_giver, st.hurt, st.win_turns,
         st.win_intimate, st.lonely, st.round_pay, st.round_open, st.tally, st.payoff_total,
         st.payoff_since,
     )  # fmt: skip
@@ -202,7 +228,7 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
             n = st.char.size
             ev_r = np.empty(n, dtype=np.int64)
             ev_a = np.empty(n, dtype=np.int64)
-            K.choose_events(seed, r, prep.is_coop, st.rel, st.degree, ev_r, ev_a)
+            K.choose_events(seed, r, prep.judged, prep.is_open, st.rel, st.degree, ev_r, ev_a)
             new_view = np.empty_like(st.view)
             K.assess_private(
                 seed, r, prep.norm, config.observation_rate, config.observation_error,
@@ -213,7 +239,7 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
             new_rep = np.empty_like(st.rep)
             K.assess_public(
                 seed, r, prep.norm, config.observation_error, config.assessment_error,
-                prep.is_coop, st.rel, st.degree, st.rep, new_rep,
+                prep.judged, prep.is_open, st.rel, st.degree, st.rep, new_rep,
             )  # fmt: skip
             st.rep = new_rep
     st.rounds_done += 1

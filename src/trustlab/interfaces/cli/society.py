@@ -38,7 +38,8 @@ ChoiceOpt = Annotated[
     str,
     typer.Option(
         "--partner-choice",
-        help="How free agents find partners: none, random, friends or reputation.",
+        help="How free agents find partners: none, random, friends, reputation or trusted "
+        "(introductions by the most trusted friend).",
     ),
 ]
 OpennessOpt = Annotated[
@@ -59,6 +60,17 @@ ChurnOpt = Annotated[
 ]
 BetrayalOpt = Annotated[
     float, typer.Option("--betrayal-weight", help="Weight of an observed betrayal in trust.")
+]
+DisappointOpt = Annotated[
+    float,
+    typer.Option("--disappointment-weight", help="Weight of an observed withholding in trust."),
+]
+LearningOpt = Annotated[
+    bool,
+    typer.Option(
+        "--trust-learning/--no-trust-learning",
+        help="Learn trust from open turns, or keep the counts at the prior (control).",
+    ),
 ]
 ForgetOpt = Annotated[
     float, typer.Option("--forgetting", help="Per-round decay of trust counts towards the prior.")
@@ -112,7 +124,8 @@ def society(
             "--population",
             "-p",
             help='Characters and shares summing to 1, e.g. "reciprocator:0.05,guarded:0.9,'
-            'exploiter:0.05" (catalogue names, discriminator, discriminating-reciprocator).',
+            'exploiter:0.05" (catalogue names, discriminator, discriminating-reciprocator, '
+            "trust-learner[:certainty | :openness:certainty]).",
         ),
     ],
     agents: AgentsOpt = 1000,
@@ -127,6 +140,8 @@ def society(
     leave_threshold: LeaveOpt = 0.3,
     churn: ChurnOpt = 0.0,
     betrayal_weight: BetrayalOpt = 3.0,
+    disappointment_weight: DisappointOpt = 1.0,
+    trust_learning: LearningOpt = True,
     forgetting: ForgetOpt = 0.98,
     memory: MemoryOpt = 10,
     reputation: ReputationOpt = "none",
@@ -156,6 +171,7 @@ def society(
         population, game, payoffs, n_agents=agents, rounds=rounds, capacity=capacity,
         partner_choice=partner_choice, openness=openness, network=network, cluster=cluster,
         leave_threshold=leave_threshold, churn=churn, betrayal_weight=betrayal_weight,
+        disappointment_weight=disappointment_weight, trust_learning=trust_learning,
         forgetting=forgetting, memory=memory, reputation=reputation, private=private,
         observation_rate=observation_rate, observation_error=observation_error,
         assessment_error=assessment_error, revision_interval=revision_interval,
@@ -183,12 +199,33 @@ def society(
             t.add_row(*[_fmt(h[c]) for c in cols])
         b = Table(title="By character (final)")
         bcols = ("character", "share", "payoff_per_round", "open_rate", "loneliness",
-                 "exploitation_suffered", "exploitation_committed", "reputation_good")  # fmt: skip
+                 "exploitation_suffered", "disappointment_suffered", "exploitation_committed",
+                 "withholding_done", "reputation_good")  # fmt: skip
         for c in bcols:
             b.add_column(c.replace("_", " "))
         for row in p["final"]["by_character"]:
             b.add_row(*[_fmt(row[c]) for c in bcols])
-        return [t, b]
+        rec = p["final"]["reciprocity"]
+        tot = p["final"]["totals"]
+        m = Table(title="Reciprocity of relationships (final)")
+        for c in ("", "relationships with support", "mean |imbalance|", "one-sided share"):
+            m.add_column(c)
+        m.add_row("current", _fmt(rec["supported"]), _fmt(rec["mean_abs_imbalance"]),
+                  _fmt(rec["one_sided_share"]))  # fmt: skip
+        m.add_row("ended", _fmt(tot["ended_supported"]), "—", _fmt(tot["ended_one_sided_share"]))
+        out = [t, b, m]
+        en = p["final"]["enabling"]
+        if en is not None:
+            e = Table(
+                title=f"Payoff per turn with unconditional givers ({', '.join(en['givers'])})"
+            )
+            for c in ("character", "with givers", "with everyone else", "turns with givers"):
+                e.add_column(c)
+            for nm in en["with_givers"]:
+                e.add_row(nm, _fmt(en["with_givers"][nm]), _fmt(en["with_others"][nm]),
+                          _fmt(en["turns_with_givers"][nm]))  # fmt: skip
+            out.append(e)
+        return out
 
     emit(payload, fmt, table, _history_rows)
 
@@ -242,6 +279,8 @@ def critical_mass_cmd(
     leave_threshold: LeaveOpt = 0.3,
     churn: ChurnOpt = 0.0,
     betrayal_weight: BetrayalOpt = 3.0,
+    disappointment_weight: DisappointOpt = 1.0,
+    trust_learning: LearningOpt = True,
     forgetting: ForgetOpt = 0.98,
     memory: MemoryOpt = 10,
     reputation: ReputationOpt = "none",
@@ -272,6 +311,7 @@ def critical_mass_cmd(
         guarded + ":1", game, payoffs, n_agents=agents, rounds=rounds, capacity=capacity,
         partner_choice=partner_choice, openness=openness, network=network,
         leave_threshold=leave_threshold, churn=churn, betrayal_weight=betrayal_weight,
+        disappointment_weight=disappointment_weight, trust_learning=trust_learning,
         forgetting=forgetting, memory=memory, reputation=reputation, private=private,
         observation_rate=observation_rate, observation_error=observation_error,
         assessment_error=assessment_error, revision_interval=revision_interval,

@@ -37,10 +37,12 @@ def plot_society(payload: dict[str, Any], path: str | Path) -> Path:
     ax = axes[0, 0]
     ax.plot(rounds, _series(hist, "open_rate"), label="open rate")
     ax.plot(rounds, _series(hist, "exploitation_rate"), label="exploited when open")
+    if any("disappointment_rate" in h for h in hist):
+        ax.plot(rounds, _series(hist, "disappointment_rate"), label="withheld from when open")
     if any(h.get("reputation_good") is not None for h in hist):
         ax.plot(rounds, _series(hist, "reputation_good"), label="good reputation", ls="--")
     ax.set_ylim(-0.02, 1.02)
-    ax.set_title("openness and exploitation")
+    ax.set_title("openness, exploitation and disappointment")
     ax.legend(fontsize=8)
     ax = axes[0, 1]
     ax.plot(rounds, _series(hist, "loneliness"), label="loneliness (mean)", color="k")

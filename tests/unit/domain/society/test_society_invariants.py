@@ -38,21 +38,65 @@ def test_an_all_reciprocator_society_is_never_lonely_after_its_first_round(choic
     assert st.tally[:, K.T_INTIMATE].sum() == st.tally[:, K.T_TURNS].sum()
 
 
+def _min_withholds(cfg: SocietyConfig) -> int:
+    """Fewest withholdings, with no exploitation, after which a side can leave: trust starts at
+    a0 / (a0 + b0), alpha never falls below a0 and each withholding adds at most d to beta
+    (forgetting only shrinks what was added), so leaving after W of them needs
+    a0 / (a0 + b0 + d·W) < threshold, i.e. W > (a0 (1 − θ) / θ − b0) / d."""
+    a0, b0 = cfg.trust_prior
+    bound = (a0 * (1 - cfg.leave_threshold) / cfg.leave_threshold - b0) / cfg.disappointment_weight
+    return int(np.floor(bound)) + 1
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_leaving_needs_exploitation_when_noise_is_zero(seed: int) -> None:
+def test_leaving_needs_exploitation_when_disappointment_weighs_little(seed: int) -> None:
+    # Leaving needs exploitation or repeated disappointment. With a disappointment weight so
+    # small that 60 rounds of withholding cannot bring trust below the threshold, every agent
+    # who left someone was exploited (noise and misreading are zero: what is seen is done).
     cfg = SocietyConfig(
         "reciprocator:0.3,guarded:0.2,exploiter:0.2,con-artist:0.1,forgiver:0.1,"
         "kind-at-a-distance:0.1",
         n_agents=300, capacity=4, rounds=60, leave_threshold=0.4, partner_choice="friends",
+        disappointment_weight=0.005,
     )  # fmt: skip
+    assert _min_withholds(cfg) > cfg.rounds
     r = run_society(cfg, seed=seed)
     left = r.state.tally[:, K.T_LEFT]
     exploited = r.state.tally[:, K.T_EXPLOITED]
     assert left.sum() > 0  # exploiters and con artists were left
+    assert r.state.tally[:, K.T_WITHHELD].sum() > 0  # the guarded did disappoint openers
     assert np.all(exploited[left > 0] > 0)
+    assert np.all(left <= exploited)  # each left relationship holds an exploitation of mine
     # without anyone who exploits, nobody ever leaves
     kind = cfg.with_(population="reciprocator:0.4,guarded:0.3,forgiver:0.3")
     assert run_society(kind, seed=seed).state.tally[:, K.T_LEFT].sum() == 0
+
+
+@pytest.mark.parametrize(("weight", "seed"), [(1.0, 1), (1.0, 2), (0.3, 1), (0.3, 2)])
+def test_repeated_disappointment_alone_makes_people_leave(weight: float, seed: int) -> None:
+    # Nobody exploits, the guarded withhold: every left relationship needs at least
+    # _min_withholds disappointments (1 at weight 1, 2 at weight 0.3: then reciprocators, who
+    # open once to a guarded partner, stay; forgivers, who open twice, leave).
+    cfg = SocietyConfig(
+        "reciprocator:0.3,forgiver:0.3,guarded:0.4", n_agents=300, capacity=4, rounds=60,
+        leave_threshold=0.4, partner_choice="friends", disappointment_weight=weight,
+        revision_interval=0,
+    )  # fmt: skip
+    w_min = _min_withholds(cfg)
+    assert w_min == (1 if weight == 1.0 else 2)
+    st = run_society(cfg, seed=seed).state
+    left, withheld = st.tally[:, K.T_LEFT], st.tally[:, K.T_WITHHELD]
+    assert st.tally[:, K.T_EXPLOITED].sum() == 0
+    assert left.sum() > 0
+    assert np.all(left <= withheld // w_min)
+    recip = st.char == 0  # characters never change here (no revision)
+    if w_min == 2:  # a reciprocator opens once to a guarded partner, then waits: it stays
+        assert left[recip].sum() == 0
+    else:
+        assert left[recip].sum() > 0
+    # and without disappointment weighing at all, nobody leaves
+    none = run_society(cfg.with_(disappointment_weight=0.0), seed=seed).state
+    assert none.tally[:, K.T_LEFT].sum() == 0
 
 
 def test_relationships_are_symmetric_and_within_capacity() -> None:

@@ -28,6 +28,15 @@ CASES: list[dict[str, Any]] = [
          leave_threshold=0.2),
     dict(population="unconditional-giver:0.5,exploiter:0.5", reputation="image-scoring",
          partner_choice="random", openness=1.0, churn=0.3, revision_interval=1),
+    dict(population="trust-learner:0.4,guarded:0.2,exploiter:0.2,unconditional-giver:0.2",
+         partner_choice="trusted", churn=0.2, noise=0.05, misread=0.05,
+         disappointment_weight=0.5, reputation="simple-standing", observation_error=0.1,
+         revision_interval=2),
+    dict(population="trust-learner:0.6:0.8:0.5,one-sided:0.2,reciprocator:0.3",
+         partner_choice="trusted", forgetting=0.9, churn=0.1, leave_threshold=0.2,
+         reputation="stern-judging", private=True, observation_error=0.2),
+    dict(population="trust-learner:0.7,con-artist:0.3", trust_learning=False, churn=0.1,
+         partner_choice="friends"),
 ]  # fmt: skip
 
 
@@ -90,3 +99,16 @@ def test_the_round_key_shortcut_is_base_key() -> None:
     for seed, r, a in ((0, 0, 0), (5, 17, 12345), (2**63 + 7, 999, 99_999), (2**64 - 1, 3, 1)):
         x, y = both(np.uint64(seed), r, a)
         assert int(x) == int(y) == base_key_py(seed, r, a)
+
+
+def test_the_learner_cases_exercise_both_decisions() -> None:
+    # the trust-learner cases above open and stay guarded, and the certain ones open fully
+    cfg = SocietyConfig(n_agents=24, capacity=3, rounds=8, **CASES[5])
+    prep = S.prepare(cfg)
+    st = S.new_state(cfg, 10, prep)
+    acts = []
+    for _ in range(8):
+        S.step(st, cfg, prep)
+        learner = (st.char[:, None] == 0) & (st.partner >= 0)
+        acts.extend(st.rel[:, :, 4][learner].tolist())  # INTENT
+    assert {0, 3} <= set(acts)  # open + support and guarded + support
