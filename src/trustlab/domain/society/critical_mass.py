@@ -17,8 +17,10 @@ which half the decided runs succeed — the *critical share*. Its 95 % interval 
 bootstrap over runs: the runs at each share are resampled with replacement and the curve is
 refitted. When the outcomes separate perfectly (all failures below some share, all successes
 from the next one up) the critical share is the middle of that bracket and the interval the
-bracket. Refinement is adaptive: while the interval is wider than ``width`` and the budget of
-runs allows, three shares inside the interval get ``runs`` more runs each.
+bracket. Refinement is adaptive: while the interval is wider than ``width`` — or only one
+share has both successes and failures, so that the slope rests on the model rather than on
+data — and the budget of runs allows, three shares inside the interval get ``runs`` more runs
+each.
 """
 
 from __future__ import annotations
@@ -404,7 +406,7 @@ def critical_mass(
         crit, interval, method = current()
         while refine and crit is not None:
             lo, hi = interval
-            if lo is not None and hi is not None and hi - lo <= width:
+            if lo is not None and hi is not None and hi - lo <= width and _identified(data):
                 break
             if sum(len(v) for v in data.values()) + 3 * runs > budget:
                 break
@@ -429,6 +431,16 @@ def critical_mass(
         (hi - lo) if lo is not None and hi is not None else None, width,
         sum(len(v) for v in data.values()), sum(c["undecided"] for c in curve),
     )  # fmt: skip
+
+
+def _identified(data: dict[int, list[Any]]) -> bool:
+    """Whether the curve's slope rests on data: at least two shares where runs both succeeded
+    and failed (or none at all: a step, whose bracket is the interval)."""
+    mixed = 0
+    for done in data.values():
+        o = np.array([d.outcome for d in done])
+        mixed += bool(np.any(o == 1) and np.any(o == -1))
+    return mixed != 1
 
 
 def _summary(f: float, done: list[Any]) -> dict[str, Any]:

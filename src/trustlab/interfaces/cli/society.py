@@ -249,7 +249,7 @@ def critical_mass_cmd(
         float, typer.Option("--width", help="Refine until the 95 % interval is this narrow.")
     ] = 0.03,
     budget: Annotated[int, typer.Option("--budget", help="Most runs in all.")] = 400,
-    agents: AgentsOpt = 500,
+    agents: AgentsOpt = 300,
     rounds: Annotated[
         int, typer.Option("--rounds", help="Most rounds a run may last (it stops when decided).")
     ] = 2000,
