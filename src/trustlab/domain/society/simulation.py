@@ -30,7 +30,16 @@ from trustlab.domain.society.config import SocietyConfig
 from trustlab.domain.society.reputation import judged_table
 from trustlab.kernel import society as K
 
-__all__ = ["SocietyResult", "SocietyState", "new_state", "run_society", "step"]
+__all__ = [
+    "DecidedRun",
+    "SocietyResult",
+    "SocietyState",
+    "decision",
+    "new_state",
+    "run_society",
+    "run_until_decided",
+    "step",
+]
 
 Progress = Callable[[int, int], None]
 MODES = {"none": K.MODE_NONE, "random": K.MODE_RANDOM, "friends": K.MODE_FRIENDS,
@@ -336,3 +345,93 @@ def run_society(
     attribute(st)
     final = measures.final(st, config, history)
     return SocietyResult(config, s, history, final, st)
+
+
+def decision(char: np.ndarray, watch: int, success_share: float) -> int:
+    """The collective-action stopping rule: +1 once the watched character holds at least
+    ``success_share`` of the agents, −1 once it is gone, 0 while undecided.
+
+    Examples
+    --------
+    >>> decision(np.array([0, 0, 0, 1]), 0, 0.75), decision(np.array([1, 1]), 0, 0.95)
+    (1, -1)
+    """
+    share = float(np.count_nonzero(char == watch)) / char.size
+    if share >= success_share:
+        return 1
+    return -1 if share == 0.0 else 0
+
+
+@dataclass(frozen=True)
+class DecidedRun:
+    """A society run until its collective-action question was decided (or ``config.rounds``).
+
+    Attributes
+    ----------
+    outcome : int
+        +1 the watched character reached the success share, −1 it died out, 0 undecided when the
+        rounds ran out.
+    rounds : int
+        Rounds played.
+    shares : numpy.ndarray
+        Final share of each character.
+    open_rate : float or None
+        Share of turns opened in the last round.
+    payoff_early : numpy.ndarray
+        Payoff per agent and round of each character over the first revision interval (the
+        first 10 rounds without revision), before anyone changed; NaN where nobody had it.
+    payoff : numpy.ndarray
+        Payoff per agent-round of each character over the whole run (NaN where nobody had it).
+    """
+
+    outcome: int
+    rounds: int
+    shares: np.ndarray
+    open_rate: float | None
+    payoff_early: np.ndarray
+    payoff: np.ndarray
+
+
+def run_until_decided(
+    config: SocietyConfig, *, seed: int, watch: int, success_share: float
+) -> DecidedRun:
+    """Run ``config`` until character ``watch`` holds ``success_share`` of the agents or is
+    gone (checked by :func:`decision` after every revision and after the last round), at most
+    ``config.rounds`` rounds. Records no history.
+
+    Examples
+    --------
+    >>> cfg = SocietyConfig("reciprocator:0.5,guarded:0.5", n_agents=40, rounds=20, capacity=2,
+    ...                     revision_interval=0)
+    >>> r = run_until_decided(cfg, seed=1, watch=0, success_share=0.95)
+    >>> r.outcome, r.rounds, r.shares.tolist()
+    (0, 20, [0.5, 0.5])
+    """
+    prep = prepare(config)
+    st = new_state(config, seed, prep)
+    n_types = len(config.members)
+    interval = config.revision_interval
+    first = min(interval if interval > 0 else 10, config.rounds)
+    early = np.full(n_types, np.nan)
+    outcome = 0
+    while st.rounds_done < config.rounds:
+        before = st.char
+        step(st, config, prep)
+        if st.rounds_done == first:
+            counts = np.bincount(before, minlength=n_types)
+            pay = np.bincount(before, weights=st.payoff_total, minlength=n_types)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                early = np.where(counts > 0, pay / np.maximum(counts, 1) / first, np.nan)
+        if interval > 0 and st.rounds_done % interval == 0:
+            outcome = decision(st.char, watch, success_share)
+            if outcome != 0:
+                break
+    else:
+        outcome = decision(st.char, watch, success_share)
+    attribute(st)
+    per = np.where(st.char_rounds > 0, st.char_payoff / np.maximum(st.char_rounds, 1), np.nan)
+    opened = st.round_open[st.round_open >= 0]
+    return DecidedRun(
+        outcome, st.rounds_done, np.bincount(st.char, minlength=n_types) / st.char.size,
+        float(opened.mean()) if opened.size else None, early, per,
+    )  # fmt: skip

@@ -266,18 +266,36 @@ def critical_mass_cmd(
         str | None,
         typer.Option("--shares", help="Initiator shares to try, comma-separated."),
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", help="Replicates per share.")] = 10,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Replicates per share (and per share added).")
+    ] = 12,
     refine: Annotated[
-        bool, typer.Option("--refine/--no-refine", help="Add shares where the curve crosses 1/2.")
+        bool,
+        typer.Option(
+            "--refine/--no-refine", help="Add shares inside the interval until it is narrow."
+        ),
     ] = True,
-    agents: AgentsOpt = 500,
-    rounds: RoundsOpt = 200,
+    success_share: Annotated[
+        float,
+        typer.Option(
+            "--success-share",
+            help="A run succeeds once the initiators' character holds this share (0.5, 1].",
+        ),
+    ] = 0.95,
+    width: Annotated[
+        float, typer.Option("--width", help="Refine until the 95 % interval is this narrow.")
+    ] = 0.03,
+    budget: Annotated[int, typer.Option("--budget", help="Most runs in all.")] = 400,
+    agents: AgentsOpt = 300,
+    rounds: Annotated[
+        int, typer.Option("--rounds", help="Most rounds a run may last (it stops when decided).")
+    ] = 2000,
     capacity: CapacityOpt = 4,
     partner_choice: ChoiceOpt = "random",
     openness: OpennessOpt = 0.5,
     network: NetworkOpt = "random",
     leave_threshold: LeaveOpt = 0.3,
-    churn: ChurnOpt = 0.0,
+    churn: ChurnOpt = 0.1,
     betrayal_weight: BetrayalOpt = 3.0,
     disappointment_weight: DisappointOpt = 1.0,
     trust_learning: LearningOpt = True,
@@ -300,9 +318,10 @@ def critical_mass_cmd(
     plot: PlotOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Find the smallest share of trustworthy initiators that turns a guarded society open.
+    """Find the share of initiators at which openness takes over a guarded society in half the
+    runs (each run goes on until decided; relationships end by chance with --churn 0.1 here).
 
-    Example: trustlab critical-mass --agents 300 --rounds 150 --runs 8 --seed 1 --format json
+    Example: trustlab critical-mass --agents 300 --seed 1 --format json
     """
     if placement not in ("random", "clustered"):
         fail(f"placement must be random or clustered, got {placement!r}")
@@ -322,7 +341,8 @@ def critical_mass_cmd(
         result = critical_mass(
             base, initiator=initiator, guarded=guarded, exploiters=exploiters,
             clustered=placement == "clustered", shares=grid, runs=runs, refine=refine,
-            seed=seed, progress=progress,
+            success_share=success_share, width=width, budget=budget, seed=seed,
+            progress=progress,
         )  # fmt: skip
     payload = result.to_dict()
     if plot is not None:
@@ -335,10 +355,11 @@ def critical_mass_cmd(
         t = Table(
             title=f"Critical mass of {p['initiator']} ({p['placement']}): "
             f"{_fmt(p['critical_share'])} [{_fmt(lo)}, {_fmt(hi)}] ({p['method']}), "
-            f"seed {p['seed']}"
+            f"{p['total_runs']} runs ({p['undecided']} undecided), seed {p['seed']}"
         )
-        cols = ("share", "success_rate", "final_share", "final_open_rate",
-                "initiator_payoff_early", "initiator_payoff", "guarded_payoff")  # fmt: skip
+        cols = ("share", "runs", "success_rate", "undecided", "rounds", "final_share",
+                "final_open_rate", "initiator_payoff_early", "initiator_payoff",
+                "guarded_payoff")  # fmt: skip
         for c in cols:
             t.add_column(c.replace("_", " "))
         for row in p["curve"]:

@@ -86,8 +86,15 @@ def plot_critical_mass(payload: dict[str, Any], path: str | Path) -> Path:
     curve = payload["curve"]
     x = [c["share"] for c in curve]
     fig, (ax, bx) = _figure(1, 2, (11, 4.2))
-    ax.plot(x, [c["success_rate"] for c in curve], "o-", label="openness takes over")
-    ax.plot(x, [c["final_open_rate"] for c in curve], "s--", alpha=0.7, label="final open rate")
+    ax.plot(x, [math.nan if c["success_rate"] is None else c["success_rate"] for c in curve],
+            "o-", label="openness takes over")  # fmt: skip
+    ax.plot(
+        x,
+        [math.nan if c["final_open_rate"] is None else c["final_open_rate"] for c in curve],
+        "s--",
+        alpha=0.7,
+        label="final open rate",
+    )
     crit = payload.get("critical_share")
     lo, hi = payload.get("interval", [None, None])
     if crit is not None:
