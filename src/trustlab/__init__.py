@@ -1,5 +1,10 @@
 """trustlab: a laboratory for the evolution of trust.
 
+Everything a user calls is here: matches and tournaments, the conditions they are played under,
+the exact analysis, evolution, the society and its critical mass, characters, games and errors.
+The subpackages (``trustlab.domain``, ``trustlab.kernel``, ``trustlab.interfaces``) are the
+implementation; their names may change between versions, these do not.
+
 Importing trustlab does no work: kernels compile on first use (and are cached on disk), and the
 catalogue of characters is built the first time it is asked for.
 
@@ -8,6 +13,20 @@ catalogue of characters is built the first time it is asked for.
 [4.0, 9.0]
 """
 
+from trustlab.domain.analysis import (
+    FixationResult,
+    LongRunPayoffs,
+    ReducibleChain,
+    ReplicatorAnalysis,
+    TraitProfile,
+    analyze_replicator,
+    expected_payoff_matrix,
+    fixation_probabilities,
+    fixation_probability,
+    long_run_payoffs,
+    rare_mutation_stationary,
+    trait_profile,
+)
 from trustlab.domain.characters import (
     Character,
     StateMachine,
@@ -19,7 +38,15 @@ from trustlab.domain.characters import (
     reactive,
     select,
 )
-from trustlab.domain.errors import TrustlabError
+from trustlab.domain.conditions import Conditions
+from trustlab.domain.errors import (
+    CompileError,
+    GameError,
+    InvalidParameter,
+    SpecError,
+    TrustlabError,
+    UnknownName,
+)
 from trustlab.domain.games import (
     Game,
     donation,
@@ -32,32 +59,59 @@ from trustlab.domain.games import (
     vulnerability_exchange,
 )
 from trustlab.domain.matches import MatchResult, play_match
+from trustlab.domain.play import characters_for
+from trustlab.domain.population import EvolutionResult, evolve
+from trustlab.domain.society import SocietyConfig, critical_mass, run_society
 from trustlab.domain.tournaments import TournamentResult, play_tournament
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Character",
+    "CompileError",
+    "Conditions",
+    "EvolutionResult",
+    "FixationResult",
     "Game",
+    "GameError",
+    "InvalidParameter",
+    "LongRunPayoffs",
     "MatchResult",
+    "ReducibleChain",
+    "ReplicatorAnalysis",
+    "SocietyConfig",
+    "SpecError",
     "StateMachine",
     "TournamentResult",
+    "TraitProfile",
     "TrustlabError",
+    "UnknownName",
+    "analyze_replicator",
     "catalogue",
+    "characters_for",
     "compile_history_rule",
     "compile_rule",
+    "critical_mass",
     "donation",
+    "evolve",
+    "expected_payoff_matrix",
+    "fixation_probabilities",
+    "fixation_probability",
     "get_character",
     "harmony",
+    "long_run_payoffs",
     "matrix_game",
     "memory_one",
     "parse_game",
     "play_match",
     "play_tournament",
     "prisoners_dilemma",
+    "rare_mutation_stationary",
     "reactive",
+    "run_society",
     "select",
     "snowdrift",
     "stag_hunt",
+    "trait_profile",
     "vulnerability_exchange",
 ]

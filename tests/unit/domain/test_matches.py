@@ -12,7 +12,8 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.compile import compile_rule
 from trustlab.domain.errors import CompileError, InvalidParameter, TrustlabError, UnknownName
 from trustlab.domain.games import donation, matrix_game, prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import MatchResult, play_match, version
+from trustlab.domain.matches import MatchResult, play_match
+from trustlab.domain.provenance import version
 
 # --- outcomes you can check by hand ------------------------------------------------------------
 

@@ -63,8 +63,8 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.classics import tit_for_tat
 from trustlab.domain.characters.machine import StateMachine
 from trustlab.domain.games import Game
-from trustlab.domain.matches import game_for, version
-from trustlab.domain.play import check_probability
+from trustlab.domain.play import check_probability, game_for
+from trustlab.domain.provenance import version
 
 __all__ = ["PROBE_TURN", "TRAIT_NAMES", "TraitProfile", "trait_profile"]
 

@@ -28,6 +28,7 @@ import numba
 import numpy as np
 
 from trustlab.domain.characters.character import Character
+from trustlab.domain.conditions import Conditions
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game
 from trustlab.domain.play import Length
@@ -75,11 +76,8 @@ class Config:
     dynamics: str
     synchronous: bool
     source: str
-    game: Game | None
+    conditions: Conditions
     group: GroupGame | None
-    length: Length
-    noise: float
-    misread: float
     intensity: float
     linear: bool
     mutation: float
@@ -94,6 +92,16 @@ class Config:
     stop: bool
     snapshots: bool
     seed: int
+
+    @property
+    def game(self) -> Game | None:
+        """The two-player game (``None`` for a group game)."""
+        return self.conditions.game
+
+    @property
+    def length(self) -> Length:
+        """The length of the matches played for payoffs."""
+        return self.conditions.match_length()
 
 
 @dataclass
@@ -138,10 +146,10 @@ def _payoffs(cfg: Config) -> _Payoffs:
     assert cfg.game is not None
     zeros = np.zeros(m, dtype=np.int64)
     if cfg.source == "one-shot":
-        a = one_shot_matrix(cfg.characters, cfg.game, cfg.noise)
+        a = one_shot_matrix(cfg.characters, cfg.game, cfg.conditions.noise)
         return _Payoffs(kp.PAIR, a, zeros, 0, np.zeros(1), "one-shot", a)
     if cfg.source == "expected":
-        a, how = expected_matrix(cfg.characters, cfg.game, cfg.length, cfg.noise, cfg.misread)
+        a, how = expected_matrix(cfg.characters, cfg.conditions)
         return _Payoffs(kp.PAIR, a, zeros, 0, np.zeros(1), f"expected ({how})", a)
     return _Payoffs(kp.FIXED, np.zeros((m, m)), zeros, 0, np.zeros(1), "matches", None)
 
@@ -483,7 +491,7 @@ def played_payoffs(
 ) -> np.ndarray:
     """``(len(runs), n)`` payoffs per turn, summed or averaged over partners, from matches played
     on every edge (i, j) in generation ``gen``; each match is keyed on (run, edge, generation)."""
-    from trustlab.domain.matches import run_units
+    from trustlab.domain.play import run_units
 
     assert cfg.game is not None
     n = types.shape[1]
@@ -494,7 +502,8 @@ def played_payoffs(
     match = rr * e + np.tile(np.arange(e, dtype=np.int64), runs.size)
     rep = np.full(rr.size, gen, dtype=np.int64)
     joint, turns, _ = run_units(
-        cfg.characters, cfg.game, a, b, match, rep, cfg.length, cfg.noise, cfg.misread,
+        cfg.characters, cfg.game, a, b, match, rep, cfg.length, cfg.conditions.noise,
+        cfg.conditions.misread,
         derived_seed(cfg.seed, PURPOSE_MATCHES),
     )  # fmt: skip
     g = cfg.game.payoffs

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from trustlab.domain.errors import InvalidParameter
-from trustlab.domain.matches import version
 from trustlab.domain.play import check_probability, resolve_seed
+from trustlab.domain.provenance import version
 from trustlab.domain.society.agents import get_member
 from trustlab.domain.society.config import SocietyConfig
 from trustlab.domain.society.simulation import run_society

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from trustlab.domain.matches import version
 from trustlab.domain.play import resolve_seed
+from trustlab.domain.provenance import version
 from trustlab.domain.society import measures
 from trustlab.domain.society.agents import action_kinds, allocate, pack_members, place
 from trustlab.domain.society.config import SocietyConfig
