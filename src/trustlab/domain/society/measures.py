@@ -30,11 +30,11 @@ import numpy as np
 
 from trustlab.domain.actions import is_open as _ve_open
 from trustlab.domain.actions import is_support as _ve_support
+from trustlab.domain.society.state import SocietyState
 from trustlab.kernel import society as K
 
 if TYPE_CHECKING:
     from trustlab.domain.society.config import SocietyConfig
-    from trustlab.domain.society.simulation import SocietyState
 
 __all__ = ["Mark", "Needs", "Turn", "assortment", "final", "needs_of", "record"]
 
