@@ -13,6 +13,7 @@ catalogue of characters is built the first time it is asked for.
 [4.0, 9.0]
 """
 
+from trustlab.domain.actions import C, D
 from trustlab.domain.analysis import (
     FixationResult,
     LongRunPayoffs,
@@ -67,9 +68,11 @@ from trustlab.domain.tournaments import TournamentResult, play_tournament
 __version__ = "0.1.0"
 
 __all__ = [
+    "C",
     "Character",
     "CompileError",
     "Conditions",
+    "D",
     "EvolutionResult",
     "FixationResult",
     "Game",

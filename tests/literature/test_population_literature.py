@@ -23,8 +23,7 @@ import math
 import numpy as np
 import pytest
 
-from trustlab.domain.games import matrix_game
-from trustlab.domain.population import evolve
+from trustlab import evolve, matrix_game
 
 AC, AD = "always-cooperate", "always-defect"
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trustlab.domain.games import matrix_game
+from trustlab import matrix_game
 from trustlab.domain.population import engine, evolve
 from trustlab.domain.population.reference import evolve_sites_reference
 from trustlab.domain.population.structures import Structure, lattice, ring

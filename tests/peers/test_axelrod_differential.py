@@ -25,9 +25,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from trustlab.domain.characters.catalogue import get_character
+from trustlab import get_character, prisoners_dilemma
 from trustlab.domain.characters.grudges import GRADUAL_BOUND
-from trustlab.domain.games import prisoners_dilemma
 from trustlab.domain.play import Length, run_units
 
 pytestmark = pytest.mark.peers

@@ -66,7 +66,17 @@ MAX_JOINT_STATES = 2_000_000
 
 
 class ReducibleChain(TrustlabError):
-    """The chain has several closed classes, so the long run depends on where play starts."""
+    """The chain has several closed classes, so the long run depends on where play starts.
+
+    Examples
+    --------
+    >>> from trustlab import ReducibleChain, long_run_payoffs
+    >>> try:
+    ...     long_run_payoffs("detective", "random", require_unique=True)
+    ... except ReducibleChain as e:
+    ...     print(str(e).split(":")[0])
+    the chain of detective against random (noise 0, misread 0) is reducible
+    """
 
 
 def _mistake_matrix(rate: float, k: int) -> np.ndarray:

@@ -89,7 +89,15 @@ _EXPLOITERS = ("always-defect", "extort-2", "detective")
 
 @dataclass(frozen=True)
 class TraitProfile:
-    """A character's measured traits (see the module docstring for the definitions)."""
+    """A character's measured traits (see the module docstring for the definitions).
+
+    Examples
+    --------
+    >>> from trustlab import trait_profile
+    >>> p = trait_profile("always-defect")
+    >>> p.name, p.traits["niceness"]
+    ('always-defect', 0.0)
+    """
 
     name: str
     game: Game

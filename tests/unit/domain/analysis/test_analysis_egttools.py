@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.analysis.fixation import fixation_probability, rare_mutation_stationary
+from trustlab import fixation_probability, rare_mutation_stationary
 
 pytestmark = pytest.mark.peers
 egttools_analytical = pytest.importorskip("egttools.analytical")

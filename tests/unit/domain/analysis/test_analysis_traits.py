@@ -6,11 +6,8 @@ import math
 
 import pytest
 
+from trustlab import Character, InvalidParameter, catalogue, memory_one, vulnerability_exchange
 from trustlab.domain.analysis.traits import TRAIT_NAMES, trait_profile
-from trustlab.domain.characters import catalogue, memory_one
-from trustlab.domain.characters.character import Character
-from trustlab.domain.errors import InvalidParameter
-from trustlab.domain.games import vulnerability_exchange
 
 
 def _wsls_self(eps: float) -> float:

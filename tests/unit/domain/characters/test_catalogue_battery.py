@@ -16,13 +16,16 @@ import re
 import numpy as np
 import pytest
 
+from trustlab import (
+    Character,
+    CompileError,
+    StateMachine,
+    play_match,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
 from trustlab.domain.actions import LIFT_ACTION, OPEN_EXPLOIT, PROJECT_ACTION
 from trustlab.domain.characters.catalogue import CATALOGUE, catalogue, get_character, select
-from trustlab.domain.characters.character import Character
-from trustlab.domain.characters.machine import StateMachine
-from trustlab.domain.errors import CompileError
-from trustlab.domain.games import prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import play_match
 
 NAMES = [e.name for e in CATALOGUE]
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.errors import InvalidParameter, SpecError, UnknownName
+from trustlab import InvalidParameter, SpecError, UnknownName
 from trustlab.domain.population.structures import lattice, parse_graph, ring
 
 

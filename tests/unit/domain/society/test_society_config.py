@@ -7,8 +7,14 @@ import json
 import numpy as np
 import pytest
 
-from trustlab.domain.errors import InvalidParameter, SpecError, TrustlabError, UnknownName
-from trustlab.domain.games import donation, prisoners_dilemma
+from trustlab import (
+    InvalidParameter,
+    SpecError,
+    TrustlabError,
+    UnknownName,
+    donation,
+    prisoners_dilemma,
+)
 from trustlab.domain.society import SocietyConfig, critical_mass, get_member, norm_table
 from trustlab.domain.society.agents import allocate, place
 from trustlab.domain.society.critical_mass import fit_logistic
