@@ -13,21 +13,9 @@ catalogue of characters is built the first time it is asked for.
 [4.0, 9.0]
 """
 
+from typing import TYPE_CHECKING, Any
+
 from trustlab.domain.actions import C, D
-from trustlab.domain.analysis import (
-    FixationResult,
-    LongRunPayoffs,
-    ReducibleChain,
-    ReplicatorAnalysis,
-    TraitProfile,
-    analyze_replicator,
-    expected_payoff_matrix,
-    fixation_probabilities,
-    fixation_probability,
-    long_run_payoffs,
-    rare_mutation_stationary,
-    trait_profile,
-)
 from trustlab.domain.characters import (
     Character,
     StateMachine,
@@ -61,9 +49,63 @@ from trustlab.domain.games import (
 )
 from trustlab.domain.matches import MatchResult, play_match
 from trustlab.domain.play import characters_for
-from trustlab.domain.population import EvolutionResult, evolve
-from trustlab.domain.society import SocietyConfig, critical_mass, run_society
 from trustlab.domain.tournaments import TournamentResult, play_tournament
+
+if TYPE_CHECKING:
+    from trustlab.domain.analysis import (
+        FixationResult,
+        LongRunPayoffs,
+        ReducibleChain,
+        ReplicatorAnalysis,
+        TraitProfile,
+        analyze_replicator,
+        expected_payoff_matrix,
+        fixation_probabilities,
+        fixation_probability,
+        long_run_payoffs,
+        rare_mutation_stationary,
+        trait_profile,
+    )
+    from trustlab.domain.population import EvolutionResult, evolve
+    from trustlab.domain.society import SocietyConfig, critical_mass, run_society
+
+# The analysis (scipy), evolution and the society load on first use: importing trustlab stays
+# as quick as importing numpy and numba.
+_LAZY = {
+    "trustlab.domain.analysis": (
+        "FixationResult",
+        "LongRunPayoffs",
+        "ReducibleChain",
+        "ReplicatorAnalysis",
+        "TraitProfile",
+        "analyze_replicator",
+        "expected_payoff_matrix",
+        "fixation_probabilities",
+        "fixation_probability",
+        "long_run_payoffs",
+        "rare_mutation_stationary",
+        "trait_profile",
+    ),
+    "trustlab.domain.population": ("EvolutionResult", "evolve"),
+    "trustlab.domain.society": ("SocietyConfig", "critical_mass", "run_society"),
+}
+_LAZY_MODULE = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY_MODULE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'trustlab' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_MODULE))
+
 
 __version__ = "0.1.0"
 
