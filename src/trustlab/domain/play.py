@@ -20,7 +20,7 @@ from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game, prisoners_dilemma
 from trustlab.domain.provenance import Progress
 from trustlab.kernel.match import play_units
-from trustlab.kernel.rng import base_key_np, mix64_np
+from trustlab.kernel.rng import base_key_np, mix64_np, uniform53_np
 
 __all__ = [
     "Length",
@@ -111,11 +111,11 @@ def draw_turns(length: Length, seed: int, match: np.ndarray, repetition: np.ndar
         assert length.turns is not None
         return np.full(match.shape, length.turns, dtype=np.int64)
     keys = base_key_np(seed, match, np.asarray(repetition, dtype=np.int64))
-    u = (mix64_np(keys) >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    u = uniform53_np(mix64_np(keys))
     w = length.continuation
     if w == 0.0:
         return np.ones(match.shape, dtype=np.int64)
-    return 1 + np.floor(np.log1p(-u) / math.log(w)).astype(np.int64)
+    return np.asarray(1 + np.floor(np.log1p(-u) / math.log(w)).astype(np.int64))
 
 
 @dataclass(frozen=True)

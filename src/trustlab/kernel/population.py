@@ -32,7 +32,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from trustlab.kernel.rng import GAMMA, base_key, mix64, uniform_pair
+from trustlab.kernel.rng import base_key, child_key, uniform_pair
 
 __all__ = [
     "BEST",
@@ -74,7 +74,7 @@ _TIES = 3
 
 @njit(cache=True, inline="always")
 def _step_key(run_key: np.uint64, s: int) -> np.uint64:
-    return mix64(run_key + np.uint64(s + 1) * np.uint64(GAMMA))
+    return child_key(run_key, s)
 
 
 @njit(cache=True)

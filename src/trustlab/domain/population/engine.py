@@ -43,10 +43,11 @@ from trustlab.domain.population.payoffs import expected_matrix, one_shot_matrix,
 from trustlab.domain.population.structures import Structure, complete_graph
 from trustlab.kernel import lattice as kl
 from trustlab.kernel import population as kp
-from trustlab.kernel.rng import GAMMA, MASK64, base_key_np, mix64_np, mix64_py
+from trustlab.kernel.rng import base_key_np, child_key_np, derive_seed, uniform53_np
 
-__all__ = ["Config", "Output", "derived_seed", "initial_types", "run"]
+__all__ = ["Config", "Output", "initial_types", "run"]
 
+# the purposes of the seeds derived from an evolution's seed (trustlab.kernel.rng.derive_seed)
 PURPOSE_GRAPH = 1
 PURPOSE_INITIAL = 2
 PURPOSE_MATCHES = 3
@@ -59,11 +60,6 @@ _LATTICE_PARALLEL_SITES = 1 << 16  # below this a generation is too short to sha
 # threads are tried only in runs long enough (site-generations; ~0.3 s on one core) to repay a
 # failed trial: on a loaded machine a pass in parallel can wait a whole time slice at its barrier
 _LATTICE_TRIAL_WORK = 1 << 28
-
-
-def derived_seed(seed: int, purpose: int) -> int:
-    """An independent seed for one purpose (graph, initial arrangement, matches...)."""
-    return mix64_py((seed + purpose * GAMMA) & MASK64)
 
 
 @dataclass
@@ -161,7 +157,7 @@ def initial_types(counts: np.ndarray, runs: int, seed: int, run0: int = 0) -> np
     base = np.repeat(np.arange(counts.size, dtype=np.int32), counts)
     r = np.repeat(np.arange(run0, run0 + runs, dtype=np.int64), n)
     x = np.tile(np.arange(n, dtype=np.int64), runs)
-    keys = base_key_np(derived_seed(seed, PURPOSE_INITIAL), r, x).reshape(runs, n)
+    keys = base_key_np(derive_seed(seed, PURPOSE_INITIAL), r, x).reshape(runs, n)
     return np.ascontiguousarray(base[np.argsort(keys, axis=1, kind="stable")])
 
 
@@ -504,7 +500,7 @@ def played_payoffs(
     joint, turns, _ = run_units(
         cfg.characters, cfg.game, a, b, match, rep, cfg.length, cfg.conditions.noise,
         cfg.conditions.misread,
-        derived_seed(cfg.seed, PURPOSE_MATCHES),
+        derive_seed(cfg.seed, PURPOSE_MATCHES),
     )  # fmt: skip
     g = cfg.game.payoffs
     pa = np.einsum("uxy,xy->u", joint, g) / turns
@@ -546,9 +542,7 @@ def _run_matches(cfg: Config, sites: Structure, types: np.ndarray, hist: np.ndar
 
 def _uniforms(seed: int, run: int, gen: int, n: int) -> np.ndarray:
     key = base_key_np(seed, np.array([run]), np.array([gen]))[0]
-    with np.errstate(over="ignore"):
-        h = mix64_np(key + (np.arange(n, dtype=np.uint64) + np.uint64(1)) * np.uint64(GAMMA))
-    return np.asarray((h >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0))
+    return uniform53_np(child_key_np(key, np.arange(n)))
 
 
 def _run_elimination(
@@ -568,7 +562,7 @@ def _run_elimination(
     hist[:, 0] = counts[:keep]
     table = group_fitness_table(cfg.group, n) if cfg.group is not None else None
     i, j = _edges(complete_graph(n), cfg.self_interaction) if pay.mode == kp.FIXED else (None, None)
-    es = derived_seed(cfg.seed, PURPOSE_ELIMINATION)
+    es = derive_seed(cfg.seed, PURPOSE_ELIMINATION)
     partners = n if cfg.self_interaction else n - 1
     for g in range(cfg.generations):
         active = np.flatnonzero((fixed < 0) | (cfg.mutation > 0) | (not cfg.stop))

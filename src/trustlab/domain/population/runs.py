@@ -35,6 +35,7 @@ from trustlab.domain.population.groups import GroupGame, is_group_game, parse_gr
 from trustlab.domain.population.payoffs import PAYOFF_SOURCES
 from trustlab.domain.population.structures import Structure, parse_graph
 from trustlab.domain.provenance import version
+from trustlab.kernel.rng import derive_seed
 
 __all__ = ["DYNAMICS", "EvolutionResult", "evolve"]
 
@@ -338,7 +339,7 @@ def evolve(
     else:
         struct = parse_graph(
             graph, neighbourhood=neighbourhood, boundary=boundary,
-            seed=engine.derived_seed(s, engine.PURPOSE_GRAPH),
+            seed=derive_seed(s, engine.PURPOSE_GRAPH),
         )  # fmt: skip
     comp = _composition(population, size, struct)
     if not struct.well_mixed and comp.size != struct.n_sites:
