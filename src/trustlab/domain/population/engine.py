@@ -150,6 +150,27 @@ def _payoffs(cfg: Config) -> _Payoffs:
     return _Payoffs(kp.FIXED, np.zeros((m, m)), zeros, 0, np.zeros(1), "matches", None)
 
 
+def _payoff_bundle(cfg: Config, pay: _Payoffs) -> kp.Payoff:
+    """The kernels' ``payoff`` bundle (see :mod:`trustlab.kernel.population`)."""
+    return (pay.act, pay.A, pay.mode, cfg.self_interaction, cfg.average, pay.gkind, pay.gpar)
+
+
+def _graph(sites: Structure) -> kp.Graph:
+    """The kernels' ``graph`` bundle: the neighbours of every site (CSR)."""
+    return (sites.indptr, sites.indices)
+
+
+def _rule(cfg: Config) -> kp.Rule:
+    """The kernels' ``rule`` bundle: dynamics, update order, intensity, fitness, mutation."""
+    return (_DYN[cfg.dynamics], cfg.synchronous, cfg.intensity, cfg.linear, cfg.mutation,
+            cfg.mutants)  # fmt: skip
+
+
+def _span(cfg: Config, run0: int, gen0: int, generations: int) -> kp.Span:
+    """The kernels' ``span`` bundle: runs from ``run0``, ``generations`` from ``gen0``."""
+    return (run0, gen0, generations, np.uint64(cfg.seed), cfg.every, cfg.stop)
+
+
 def initial_types(counts: np.ndarray, runs: int, seed: int, run0: int = 0) -> np.ndarray:
     """``(runs, n)`` random arrangements of the multiset given by ``counts``, one per run,
     each a pure function of (seed, run)."""
@@ -258,12 +279,12 @@ def _run_counts(cfg: Config, pay: _Payoffs, progress: Callable[[int, int], None]
     hist = np.zeros((keep, n_rec, m), dtype=np.int64)
     final = np.zeros((cfg.runs, m), dtype=np.int64)
     fixed, step = _fixed_at_start(counts0, n, cfg.mutation)
+    payoff, rule = _payoff_bundle(cfg, pay), _rule(cfg)
+    no_snaps = np.zeros((0, 0, 0), dtype=np.int32)
     for a, b in _batches(cfg.runs, 20 if cfg.runs >= 20 else 1):
         kp.evolve_counts(
-            counts0[a:b], pay.A, pay.act, table, pay.mode, cfg.self_interaction, cfg.average,
-            _DYN[cfg.dynamics], cfg.intensity, cfg.linear, cfg.mutation, cfg.mutants,
-            a, cfg.generations, np.uint64(cfg.seed), cfg.every, cfg.stop,
-            hist[a:min(b, keep)], final[a:b], fixed[a:b], step[a:b],
+            counts0[a:b], payoff, table, rule, _span(cfg, a, 0, cfg.generations),
+            (hist[a:min(b, keep)], no_snaps, final[a:b], fixed[a:b], step[a:b]),
         )  # fmt: skip
         if progress is not None:
             progress(b, cfg.runs)
@@ -306,24 +327,22 @@ def _run_sites(
     elif cfg.runs == 1 and cfg.synchronous and n >= 4096:
         _run_big_sync(cfg, pay, sites, types, hist, snaps, final, fixed, step, progress)
     else:
-        args = (pay.act, sites.indptr, sites.indices, pay.A, pay.mode, cfg.self_interaction,
-                cfg.average, pay.gkind, pay.gpar, np.zeros((cfg.runs, 0)), _DYN[cfg.dynamics],
-                cfg.synchronous, cfg.intensity, cfg.linear, cfg.mutation, cfg.mutants)  # fmt: skip
+        args = (_payoff_bundle(cfg, pay), _graph(sites), np.zeros((cfg.runs, 0)), _rule(cfg))
         if cfg.runs == 1:  # chunks of generations pace the progress bar (keys do not change)
             chunks = _batches(cfg.generations, 50) or [(0, 0)]
             for g0, g1 in chunks:
                 kp.evolve_sites(
-                    types, m, *args, 0, g0, g1 - g0, np.uint64(cfg.seed), cfg.every, cfg.stop,
-                    hist, snaps, final, fixed, step,
+                    types, m, *args, _span(cfg, 0, g0, g1 - g0),
+                    (hist, snaps, final, fixed, step),
                 )  # fmt: skip
                 if progress is not None:
                     progress(g1, cfg.generations)
         else:
             for a, b in _batches(cfg.runs, 20 if cfg.runs >= 20 else 1):
                 kp.evolve_sites(
-                    types[a:b], m, *args, a, 0, cfg.generations, np.uint64(cfg.seed),
-                    cfg.every, cfg.stop, hist[a:min(b, keep)], snaps if a == 0 else snaps[:0],
-                    final[a:b], fixed[a:b], step[a:b],
+                    types[a:b], m, *args, _span(cfg, a, 0, cfg.generations),
+                    (hist[a:min(b, keep)], snaps if a == 0 else snaps[:0], final[a:b],
+                     fixed[a:b], step[a:b]),
                 )  # fmt: skip
                 if progress is not None:
                     progress(b, cfg.runs)
@@ -378,13 +397,14 @@ def _run_lattice(
     assert sites.shape is not None
     h, w = sites.shape
     moore, periodic, key, rank_type = fast
-    seed = np.uint64(cfg.seed)
+    lattice, tables = (h, w, moore, periodic), (key, rank_type)
     if cfg.runs > 1:
         for a, b in _batches(cfg.runs, 20 if cfg.runs >= 20 else 1):
             kl.evolve_lattice(
-                types[a:b], h, w, moore, periodic, key, rank_type, a, 0, cfg.generations, seed,
-                cfg.every, cfg.stop, hist[a : min(b, hist.shape[0])],
-                snaps if a == 0 else snaps[:0], final[a:b], fixed[a:b], step[a:b], False,
+                types[a:b], lattice, tables, _span(cfg, a, 0, cfg.generations),
+                (hist[a : min(b, hist.shape[0])], snaps if a == 0 else snaps[:0], final[a:b],
+                 fixed[a:b], step[a:b]),
+                False,
             )  # fmt: skip
             if progress is not None:
                 progress(b, cfg.runs)
@@ -406,22 +426,13 @@ def _run_lattice(
         parallel = i == 1 if trial and i < 2 else per_gen[True] < per_gen[False]
         t0 = time.perf_counter()
         kl.evolve_lattice(
-            types, h, w, moore, periodic, key, rank_type, 0, g0, g1 - g0, seed, cfg.every,
-            cfg.stop, hist, snaps, final, fixed, step, parallel,
+            types, lattice, tables, _span(cfg, 0, g0, g1 - g0),
+            (hist, snaps, final, fixed, step), parallel,
         )  # fmt: skip
         if trial and i < 2:
             per_gen[parallel] = (time.perf_counter() - t0) / (g1 - g0)
         if progress is not None:
             progress(g1, g_all)
-
-
-def _record(cfg: Config, g_done: int, counts: np.ndarray, t: np.ndarray, hist: np.ndarray,
-            snaps: np.ndarray) -> None:  # fmt: skip
-    if g_done % cfg.every == 0:
-        i = g_done // cfg.every
-        hist[0, i] = counts
-        if snaps.shape[0]:
-            snaps[0, i] = t
 
 
 def _run_big_sync(
@@ -443,28 +454,22 @@ def _run_big_sync(
     nxt = np.empty_like(t)
     ncontrib = np.zeros(n, dtype=np.int64)
     p = np.zeros(n)
-    args = (pay.act, sites.indptr, sites.indices, pay.A, pay.mode, cfg.self_interaction,
-            cfg.average, pay.gkind, pay.gpar, ncontrib, p)  # fmt: skip
-    kp.site_payoffs(t, *args)
+    payoff, graph, rule = _payoff_bundle(cfg, pay), _graph(sites), _rule(cfg)
+    kp.site_payoffs(t, payoff, graph, ncontrib, p)
     counts = np.bincount(t, minlength=m)
-    _record(cfg, 0, counts, t, hist, snaps)
-    done = cfg.stop and cfg.mutation == 0 and fixed[0] >= 0
+    kp.record_state(0, 0, cfg.every, False, counts, t, hist, snaps)
+    done = bool(cfg.stop and cfg.mutation == 0 and fixed[0] >= 0)
     for g in range(cfg.generations):
         if not done:
-            kp.sync_generation(t, nxt, 0, g, np.uint64(cfg.seed), _DYN[cfg.dynamics],
-                               cfg.intensity, cfg.mutation, cfg.mutants, p, sites.indptr,
-                               sites.indices)  # fmt: skip
+            kp.sync_generation(t, nxt, 0, g, np.uint64(cfg.seed), rule, p, graph)
             t[:] = nxt
-            kp.site_payoffs(t, *args)
+            kp.site_payoffs(t, payoff, graph, ncontrib, p)
             counts = np.bincount(t, minlength=m)
             if fixed[0] < 0 and cfg.mutation == 0 and counts.max() == n:
                 fixed[0], step[0] = int(counts.argmax()), (g + 1) * n
                 done = cfg.stop
-        _record(cfg, g + 1, counts, t, hist, snaps)
-        if done:  # the remaining records repeat the last state
-            hist[0, (g + 1) // cfg.every + 1 :] = counts
-            if snaps.shape[0]:
-                snaps[0, (g + 1) // cfg.every + 1 :] = t
+        kp.record_state(0, g + 1, cfg.every, done, counts, t, hist, snaps)
+        if done:
             break
         if progress is not None and (g % 10 == 9 or g == cfg.generations - 1):
             progress(g + 1, cfg.generations)
@@ -525,16 +530,16 @@ def _run_matches(cfg: Config, sites: Structure, types: np.ndarray, hist: np.ndar
     i, j = _edges(sites, cfg.self_interaction)
     pay = np.zeros((cfg.runs, types.shape[1]))
     zeros = np.zeros(m, dtype=np.int64)
+    # payoffs are the played ones (mode FIXED): the matrix and group game are unused
+    payoff = (zeros, np.zeros((m, m)), kp.FIXED, cfg.self_interaction, cfg.average, 0, np.zeros(1))
+    graph, rule = _graph(sites), _rule(cfg)
     for g in range(max(cfg.generations, 1)):
         active = np.flatnonzero((fixed < 0) | (cfg.mutation > 0) | (not cfg.stop))
         if active.size and cfg.generations:
             pay[active] = played_payoffs(cfg, types, active, g, i, j)
         kp.evolve_sites(
-            types, m, zeros, sites.indptr, sites.indices, np.zeros((m, m)), kp.FIXED,
-            cfg.self_interaction, cfg.average, 0, np.zeros(1), pay, _DYN[cfg.dynamics],
-            cfg.synchronous, cfg.intensity, cfg.linear, cfg.mutation, cfg.mutants,
-            0, g, 1 if cfg.generations else 0, np.uint64(cfg.seed), cfg.every, cfg.stop,
-            hist, snaps, final, fixed, step,
+            types, m, payoff, graph, pay, rule, _span(cfg, 0, g, 1 if cfg.generations else 0),
+            (hist, snaps, final, fixed, step),
         )  # fmt: skip
         if progress is not None:
             progress(g + 1, cfg.generations)
