@@ -14,7 +14,7 @@ midpoint of that bracket and the interval the bracket. One refinement pass adds 
 inside the bracket where the success rate crosses 1/2.
 
 Replicate ``r`` uses the same seed at every share (common random numbers), derived from the
-experiment's seed with :class:`numpy.random.SeedSequence`, so the curve is smoother than
+experiment's seed by :func:`trustlab.kernel.rng.replicate_seed`, so the curve is smoother than
 independent draws would make it.
 """
 
@@ -33,6 +33,7 @@ from trustlab.domain.provenance import version
 from trustlab.domain.society.agents import get_member
 from trustlab.domain.society.config import SocietyConfig
 from trustlab.domain.society.simulation import run_society
+from trustlab.kernel.rng import replicate_seed
 
 __all__ = ["DEFAULT_SHARES", "CriticalMassResult", "critical_mass", "fit_logistic"]
 
@@ -223,10 +224,7 @@ def critical_mass(
     }
     if len(set(names.values())) < 3:
         raise InvalidParameter("initiator, guarded and exploiter must be different characters")
-    seeds = [
-        int(np.random.SeedSequence([s, r]).generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-        for r in range(runs)
-    ]
+    seeds = [replicate_seed(s, r) for r in range(runs)]
     results: dict[float, dict[str, Any]] = {}
     planned = len(grid) * runs + (3 * runs if refine else 0)
     done = 0
