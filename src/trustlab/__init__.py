@@ -66,7 +66,7 @@ if TYPE_CHECKING:
         rare_mutation_stationary,
         trait_profile,
     )
-    from trustlab.domain.population import EvolutionResult, evolve
+    from trustlab.domain.population import EvolutionResult, GraphSpec, evolve
     from trustlab.domain.society import SocietyConfig, critical_mass, run_society
 
 # The analysis (scipy), evolution and the society load on first use: importing trustlab stays
@@ -86,7 +86,7 @@ _LAZY = {
         "rare_mutation_stationary",
         "trait_profile",
     ),
-    "trustlab.domain.population": ("EvolutionResult", "evolve"),
+    "trustlab.domain.population": ("EvolutionResult", "GraphSpec", "evolve"),
     "trustlab.domain.society": ("SocietyConfig", "critical_mass", "run_society"),
 }
 _LAZY_MODULE = {name: module for module, names in _LAZY.items() for name in names}
@@ -119,6 +119,7 @@ __all__ = [
     "FixationResult",
     "Game",
     "GameError",
+    "GraphSpec",
     "InvalidParameter",
     "LongRunPayoffs",
     "MatchResult",

@@ -23,6 +23,7 @@ PUBLIC = [
     "FixationResult",
     "Game",
     "GameError",
+    "GraphSpec",
     "InvalidParameter",
     "LongRunPayoffs",
     "MatchResult",

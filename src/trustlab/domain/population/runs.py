@@ -33,7 +33,7 @@ from trustlab.domain.population import engine
 from trustlab.domain.population.composition import Composition, parse_population
 from trustlab.domain.population.groups import GroupGame, is_group_game, parse_group_game
 from trustlab.domain.population.payoffs import PAYOFF_SOURCES
-from trustlab.domain.population.structures import Structure, parse_graph
+from trustlab.domain.population.structures import GraphSpec, Structure
 from trustlab.domain.provenance import version
 from trustlab.kernel.rng import derive_seed
 
@@ -188,7 +188,7 @@ def evolve(
     *,
     size: int | None = None,
     dynamics: str = "moran-bd",
-    graph: str | Structure = "well-mixed",
+    graph: str | GraphSpec | Structure = "well-mixed",
     generations: int = 100,
     game: Game | GroupGame | str | None = None,
     payoffs: str = "expected",
@@ -205,8 +205,8 @@ def evolve(
     self_interaction: bool = False,
     accumulate: str = "average",
     eliminate: int = 5,
-    neighbourhood: str = "von-neumann",
-    boundary: str = "periodic",
+    neighbourhood: str | None = None,
+    boundary: str | None = None,
     initial: np.ndarray | None = None,
     runs: int = 1,
     record_every: int = 1,
@@ -228,9 +228,11 @@ def evolve(
         ``exp(w·π)`` or ``1 − w + w·π`` with w = ``intensity``); pairwise comparison (imitate a
         random neighbour with probability 1 / (1 + exp(−β(π_other − π_self))), β = ``intensity``);
         imitation of the best neighbour (Nowak & May), ties at random.
-    graph : str or Structure
+    graph : str, GraphSpec or Structure
         ``well-mixed``, ``lattice:WxH``, ``ring:N:k``, ``random-regular:N:k``,
-        ``erdos-renyi:N:p``, ``barabasi-albert:N:m``, ``watts-strogatz:N:k:p``, ``edges:FILE``.
+        ``erdos-renyi:N:p``, ``barabasi-albert:N:m``, ``watts-strogatz:N:k:p``, ``edges:FILE``;
+        or the structure as one value (:class:`GraphSpec`, with the lattice's neighbourhood and
+        boundary; then not ``neighbourhood`` nor ``boundary``), or a built structure.
     generations : int
         Generations to run (runs stop early at fixation when ``stop_at_fixation`` and no mutation;
         the history then repeats the final state).
@@ -259,7 +261,8 @@ def evolve(
     eliminate : int
         The k lowest scorers replaced by clones of the k highest (elimination dynamics).
     neighbourhood, boundary
-        Lattice neighbourhood (``von-neumann`` or ``moore``) and boundary (``periodic``/``fixed``).
+        Lattice neighbourhood (``von-neumann``, the default, or ``moore``) and boundary
+        (``periodic``, the default, or ``fixed``) of a graph given as a string.
     initial : ndarray (n,), optional
         The type index of every site at the start (default: a random arrangement per run).
     runs : int
@@ -334,13 +337,19 @@ def evolve(
         cond.match_length()
 
     # the structure
+    if isinstance(graph, Structure | GraphSpec):
+        given = [k for k, v in (("neighbourhood", neighbourhood), ("boundary", boundary)) if v]
+        if given:
+            raise InvalidParameter(
+                f"give {' and '.join(given)} in the GraphSpec, not with a {type(graph).__name__}"
+            )
     if isinstance(graph, Structure):
         struct = graph
     else:
-        struct = parse_graph(
-            graph, neighbourhood=neighbourhood, boundary=boundary,
-            seed=derive_seed(s, engine.PURPOSE_GRAPH),
+        spec = graph if isinstance(graph, GraphSpec) else GraphSpec(
+            graph, neighbourhood=neighbourhood or "von-neumann", boundary=boundary or "periodic"
         )  # fmt: skip
+        struct = spec.build(derive_seed(s, engine.PURPOSE_GRAPH))
     comp = _composition(population, size, struct)
     if not struct.well_mixed and comp.size != struct.n_sites:
         raise InvalidParameter(
