@@ -19,9 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
-from trustlab.domain.characters.character import Character
-from trustlab.domain.characters.machine import StateMachine
-from trustlab.domain.games import Game, matrix_game
+from trustlab import Character, Game, StateMachine, matrix_game
 from trustlab.domain.play import Length
 
 __all__ = [

@@ -13,11 +13,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.analysis import expected_payoff_matrix, long_run_payoffs
-from trustlab.domain.analysis.fixation import fixation_probability
+from trustlab import (
+    Character,
+    expected_payoff_matrix,
+    fixation_probability,
+    long_run_payoffs,
+    memory_one,
+)
 from trustlab.domain.analysis.replicator import classify_two
-from trustlab.domain.characters import memory_one
-from trustlab.domain.characters.character import Character
 
 R, S, T, P = 3.0, 0.0, 5.0, 1.0
 

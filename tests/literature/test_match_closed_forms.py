@@ -28,8 +28,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.games import Game, donation, prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import MatchResult, play_match
+from trustlab import (
+    Game,
+    MatchResult,
+    donation,
+    play_match,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
 
 Z = 4.0  # tolerance in standard errors (two-sided p ≈ 6e-5 per assertion)
 

@@ -23,9 +23,7 @@ import math
 import numpy as np
 import pytest
 
-from trustlab.domain.analysis.fixation import fixation_probability
-from trustlab.domain.games import matrix_game
-from trustlab.domain.population import evolve
+from trustlab import evolve, fixation_probability, matrix_game
 
 AC, AD = "always-cooperate", "always-defect"
 

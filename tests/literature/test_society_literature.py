@@ -42,8 +42,7 @@ import math
 import numpy as np
 import pytest
 
-from trustlab.domain.games import donation
-from trustlab.domain.society import SocietyConfig, run_society
+from trustlab import SocietyConfig, donation, run_society
 
 pytestmark = pytest.mark.slow
 

@@ -24,11 +24,9 @@ from strategies import (
     seeds,
     turn_counts,
 )
-from trustlab.domain.characters.character import Character
+from trustlab import Character, Game, matrix_game, play_match, vulnerability_exchange
 from trustlab.domain.characters.machine import StateMachine, TurnRecord, play_reference
-from trustlab.domain.games import Game, matrix_game, vulnerability_exchange
-from trustlab.domain.matches import play_match, run_units
-from trustlab.domain.play import Length, draw_turns
+from trustlab.domain.play import Length, draw_turns, run_units
 from trustlab.domain.tournaments import pair_key, play_tournament
 
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from numba_threads import at_threads
-from trustlab.domain.games import matrix_game
+from trustlab import matrix_game
 from trustlab.domain.population import engine, evolve
 from trustlab.domain.population.reference import evolve_sites_reference
 from trustlab.domain.population.structures import Structure, lattice, ring
@@ -45,10 +45,10 @@ def _outputs(runs: int, n: int, gens: int) -> tuple[np.ndarray, ...]:
 def _general(types0, s, A, self_int, average, gens, seed, stop=False):
     t = types0.copy()
     out = _outputs(*t.shape[:1], t.shape[1], gens)
-    kp.evolve_sites(t, 2, np.zeros(2, np.int64), s.indptr, s.indices, A, kp.PAIR, self_int,
-                    average, 0, np.zeros(1), np.zeros((t.shape[0], 0)), kp.BEST, True, 1.0,
-                    False, 0.0, np.arange(2, dtype=np.int64), 0, 0, gens, np.uint64(seed), 1,
-                    stop, *out)  # fmt: skip
+    kp.evolve_sites(t, 2, (np.zeros(2, np.int64), A, kp.PAIR, self_int, average, 0, np.zeros(1)),
+                    (s.indptr, s.indices), np.zeros((t.shape[0], 0)),
+                    (kp.BEST, True, 1.0, False, 0.0, np.arange(2, dtype=np.int64)),
+                    (0, 0, gens, np.uint64(seed), 1, stop), out)  # fmt: skip
     return (t, *out)
 
 
@@ -61,7 +61,7 @@ def _fast(types0, s, A, self_int, average, gens, seed, stop=False, parallel=Fals
     assert tables is not None
     t = types0.copy()
     out = _outputs(*t.shape[:1], t.shape[1], gens)
-    kl.evolve_lattice(t, h, w, *kind, *tables, 0, 0, gens, np.uint64(seed), 1, stop, *out,
+    kl.evolve_lattice(t, (h, w, *kind), tables, (0, 0, gens, np.uint64(seed), 1, stop), out,
                       parallel)  # fmt: skip
     return (t, *out)
 

@@ -13,10 +13,8 @@ import numpy as np
 import pytest
 
 from numba_threads import at_threads
-from trustlab.domain.characters.catalogue import get_character
-from trustlab.domain.games import Game, prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import play_match, run_units
-from trustlab.domain.play import Length
+from trustlab import Game, get_character, play_match, prisoners_dilemma, vulnerability_exchange
+from trustlab.domain.play import Length, run_units
 from trustlab.domain.tournaments import TournamentResult, pair_key, play_tournament
 
 LINE_UP = [

@@ -26,11 +26,9 @@ import numpy as np
 import pytest
 
 from peer_libraries import peer
-from trustlab.domain.characters.catalogue import get_character
+from trustlab import get_character, prisoners_dilemma
 from trustlab.domain.characters.grudges import GRADUAL_BOUND
-from trustlab.domain.games import prisoners_dilemma
-from trustlab.domain.matches import run_units
-from trustlab.domain.play import Length
+from trustlab.domain.play import Length, run_units
 
 pytestmark = pytest.mark.peers
 

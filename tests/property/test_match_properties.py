@@ -20,12 +20,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import games, machine_pairs, machines, noise_rates, seeds
+from trustlab import (
+    Character,
+    MatchResult,
+    StateMachine,
+    matrix_game,
+    play_match,
+    play_tournament,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
 from trustlab.domain.actions import LIFT_ACTION
-from trustlab.domain.characters.character import Character
-from trustlab.domain.characters.machine import StateMachine
-from trustlab.domain.games import matrix_game, prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import MatchResult, play_match
-from trustlab.domain.tournaments import play_tournament
 
 
 def _c(m: StateMachine, name: str) -> Character:

@@ -8,8 +8,6 @@ turn, player), so the same seed gives the same match whatever the number of thre
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,99 +15,12 @@ import numpy as np
 
 from trustlab.domain.characters.catalogue import get_character
 from trustlab.domain.characters.character import Character
-from trustlab.domain.games import Game, prisoners_dilemma
-from trustlab.domain.play import (
-    Length,
-    check_count,
-    check_probability,
-    draw_turns,
-    pack,
-    resolve_seed,
-)
-from trustlab.kernel.match import play_units
+from trustlab.domain.conditions import Conditions, resolve_conditions
+from trustlab.domain.games import Game
+from trustlab.domain.play import Length, game_for, resolve_seed, run_units
+from trustlab.domain.provenance import version
 
-__all__ = ["MatchResult", "play_match", "run_units", "version"]
-
-Progress = Callable[[int, int], None]
-
-
-def version() -> str:
-    """trustlab's version, recorded with every result."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as _v
-
-    try:
-        return _v("trustlab")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0+unknown"
-
-
-def game_for(characters: list[Character], game: Game | None) -> Game:
-    """The game to play: ``game``, or the default for the characters (PD, or the vulnerability
-    exchange when any of them is written for its six actions)."""
-    if game is not None:
-        return game
-    if any(c.n_actions > 2 for c in characters):
-        from trustlab.domain.games import vulnerability_exchange
-
-        return vulnerability_exchange()
-    return prisoners_dilemma()
-
-
-def run_units(
-    characters: list[Character],
-    game: Game,
-    unit_a: np.ndarray,
-    unit_b: np.ndarray,
-    unit_match: np.ndarray,
-    unit_rep: np.ndarray,
-    length: Length,
-    noise: float,
-    misread: float,
-    seed: int,
-    *,
-    history: bool = False,
-    progress: Progress | None = None,
-    chunk_turns: int = 2_000_000,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Play the given units on the kernel.
-
-    Returns
-    -------
-    joint : ndarray (n_units, k, k)
-        Counts of executed joint actions (row: player a's action).
-    turns : ndarray (n_units,)
-        Turns each unit lasted.
-    history : ndarray (n_units, max_turns, 2, 3) or None
-        Intended, executed and observed action of each player per turn (−1 past a unit's end).
-    """
-    packed = pack([c.machine for c in characters], game.n_actions)
-    k = game.n_actions
-    turns = draw_turns(length, seed, unit_match, unit_rep)
-    n = unit_a.shape[0]
-    joint = np.zeros((n, k, k), dtype=np.int64)
-    hist = np.full((n, int(turns.max()) if history and n else 0, 2, 3), -1, dtype=np.int8)
-    if not history:
-        hist = np.zeros((0, 0, 2, 3), dtype=np.int8)
-    # chunks only pace the progress bar; results do not depend on them
-    cum_turns = np.cumsum(turns)
-    bounds = [0]
-    while bounds[-1] < n:
-        start_turns = cum_turns[bounds[-1] - 1] if bounds[-1] else 0
-        nxt = int(np.searchsorted(cum_turns, start_turns + chunk_turns, side="right"))
-        bounds.append(min(n, max(nxt, bounds[-1] + 1)))
-    done = 0
-    for lo, hi in itertools.pairwise(bounds):
-        play_units(
-            packed.cum, packed.det, packed.trans, packed.init,
-            unit_a[lo:hi], unit_b[lo:hi], unit_match[lo:hi], unit_rep[lo:hi], turns[lo:hi],
-            noise, misread, np.uint64(seed), joint[lo:hi],
-            hist[lo:hi] if history else hist,
-        )  # fmt: skip
-        done += int(turns[lo:hi].sum())
-        if progress is not None:
-            progress(done, int(cum_turns[-1]))
-    return joint, turns, (hist if history else None)
+__all__ = ["MatchResult", "play_match"]
 
 
 @dataclass(frozen=True)
@@ -125,19 +36,51 @@ class MatchResult:
     history : ndarray or None
         ``(repetitions, max_turns, 2, 3)``: per turn and player the intended, executed and
         observed action; ``-1`` after a repetition ended.
+    conditions : Conditions
+        What the match was played under (its game resolved); ``game``, ``length``, ``noise``,
+        ``misread`` and ``repetitions`` read from it.
+
+    Examples
+    --------
+    >>> from trustlab import play_match
+    >>> r = play_match("tit-for-tat", "always-defect", turns=10, repetitions=2, seed=1)
+    >>> r.turns.tolist(), r.conditions.turns, r.cooperation_rates.tolist()
+    ([10, 10], 10, [0.1, 0.0])
     """
 
     players: tuple[str, str]
-    game: Game
-    length: Length
-    noise: float
-    misread: float
-    repetitions: int
+    conditions: Conditions
     seed: int
     joint: np.ndarray = field(repr=False)
     turns: np.ndarray = field(repr=False)
     history: np.ndarray | None = field(default=None, repr=False)
     version: str = field(default_factory=version)
+
+    @property
+    def game(self) -> Game:
+        """The game played."""
+        assert self.conditions.game is not None
+        return self.conditions.game
+
+    @property
+    def length(self) -> Length:
+        """The match length (turns or continuation)."""
+        return self.conditions.match_length()
+
+    @property
+    def noise(self) -> float:
+        """Execution noise."""
+        return self.conditions.noise
+
+    @property
+    def misread(self) -> float:
+        """Perception noise."""
+        return self.conditions.misread
+
+    @property
+    def repetitions(self) -> int:
+        """Independent repetitions."""
+        return self.conditions.repetitions
 
     @property
     def totals(self) -> np.ndarray:
@@ -205,12 +148,13 @@ def play_match(
     a: str | Character,
     b: str | Character,
     *,
+    conditions: Conditions | None = None,
     game: Game | None = None,
-    turns: int = 200,
+    turns: int | None = None,
     continuation: float | None = None,
-    noise: float = 0.0,
-    misread: float = 0.0,
-    repetitions: int = 1,
+    noise: float | None = None,
+    misread: float | None = None,
+    repetitions: int | None = None,
     seed: int | None = None,
     history: bool = False,
 ) -> MatchResult:
@@ -220,17 +164,20 @@ def play_match(
     ----------
     a, b : str or Character
         Names, aliases, family specs (``memory-one:...``) or characters.
+    conditions : Conditions, optional
+        Game, length, noise and repetitions in one value; or give them as the keywords below
+        (not both).
     game : Game, optional
         Default: the prisoner's dilemma (3, 0, 5, 1), or the vulnerability exchange when either
         character is written for it. Two-action characters play the vulnerability exchange lifted.
     turns : int
-        Fixed number of turns (ignored when ``continuation`` is given).
+        Fixed number of turns (default 200; ignored when ``continuation`` is given).
     continuation : float, optional
         Probability W in [0, 1) that another turn follows; the first turn always happens.
     noise, misread : float
-        Execution and perception noise probabilities.
+        Execution and perception noise probabilities (default 0).
     repetitions : int
-        Independent repetitions.
+        Independent repetitions (default 1).
     seed : int, optional
         ``None`` draws fresh entropy, recorded in the result.
     history : bool
@@ -238,22 +185,24 @@ def play_match(
 
     Examples
     --------
+    >>> from trustlab import play_match
     >>> r = play_match("tit-for-tat", "always-defect", turns=10, seed=1)
     >>> r.scores.tolist()
     [9.0, 14.0]
     """
+    cond = resolve_conditions(
+        conditions, game=game, turns=turns, continuation=continuation, noise=noise,
+        misread=misread, repetitions=repetitions,
+    )  # fmt: skip
     ca, cb = get_character(a), get_character(b)
-    g = game_for([ca, cb], game)
-    length = Length(turns=turns, continuation=continuation)
-    noise = check_probability(noise, "noise")
-    misread = check_probability(misread, "misread")
-    repetitions = check_count(repetitions, "repetitions")
+    cond = cond.with_game(game_for([ca, cb], cond.game))
+    length = cond.match_length()
     s = resolve_seed(seed)
-    reps = np.arange(repetitions, dtype=np.int64)
-    zeros = np.zeros(repetitions, dtype=np.int64)
+    reps = np.arange(cond.repetitions, dtype=np.int64)
+    zeros = np.zeros(cond.repetitions, dtype=np.int64)
+    assert cond.game is not None
     joint, t, hist = run_units(
-        [ca, cb], g, zeros, zeros + 1, zeros, reps, length, noise, misread, s, history=history
-    )
-    return MatchResult(
-        (ca.name, cb.name), g, length, noise, misread, repetitions, s, joint, t, hist
-    )
+        [ca, cb], cond.game, zeros, zeros + 1, zeros, reps, length, cond.noise, cond.misread, s,
+        history=history,
+    )  # fmt: skip
+    return MatchResult((ca.name, cb.name), cond, s, joint, t, hist)

@@ -1,11 +1,12 @@
-"""Shared preparation for everything that plays matches on the kernel: validation, seeds, packing.
+"""The one path to the match kernel: validation, seeds, packing, and playing units.
 
-Kept apart from :mod:`trustlab.domain.matches` so that tournaments, evolution and the society use
-one path to the kernel.
+Matches, tournaments, evolution (payoffs from matches) and the analysis all come here to pick the
+game and play; :func:`run_units` is the only caller of the compiled match kernel.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import secrets
 from collections.abc import Sequence
@@ -13,18 +14,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.machine import StateMachine
 from trustlab.domain.errors import InvalidParameter
-from trustlab.kernel.rng import base_key_np, mix64_np
+from trustlab.domain.games import Game, prisoners_dilemma
+from trustlab.domain.provenance import Progress
+from trustlab.kernel.match import play_units
+from trustlab.kernel.rng import base_key_np, mix64_np, uniform53_np
 
 __all__ = [
     "Length",
     "PackedMachines",
+    "characters_for",
     "check_count",
     "check_probability",
     "draw_turns",
+    "game_for",
     "pack",
     "resolve_seed",
+    "run_units",
 ]
 
 MAX_SEED = (1 << 64) - 1
@@ -103,11 +111,11 @@ def draw_turns(length: Length, seed: int, match: np.ndarray, repetition: np.ndar
         assert length.turns is not None
         return np.full(match.shape, length.turns, dtype=np.int64)
     keys = base_key_np(seed, match, np.asarray(repetition, dtype=np.int64))
-    u = (mix64_np(keys) >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+    u = uniform53_np(mix64_np(keys))
     w = length.continuation
     if w == 0.0:
         return np.ones(match.shape, dtype=np.int64)
-    return 1 + np.floor(np.log1p(-u) / math.log(w)).astype(np.int64)
+    return np.asarray(1 + np.floor(np.log1p(-u) / math.log(w)).astype(np.int64))
 
 
 @dataclass(frozen=True)
@@ -139,3 +147,88 @@ def pack(machines: Sequence[StateMachine], n_actions: int) -> PackedMachines:
         trans[i, : m.n_states] = m.transition
         init[i] = m.initial_state
     return PackedMachines(cum, det, trans, init)
+
+
+def game_for(characters: list[Character], game: Game | None) -> Game:
+    """The game to play: ``game``, or the default for the characters (PD, or the vulnerability
+    exchange when any of them is written for its six actions)."""
+    if game is not None:
+        return game
+    if any(c.n_actions > 2 for c in characters):
+        from trustlab.domain.games import vulnerability_exchange
+
+        return vulnerability_exchange()
+    return prisoners_dilemma()
+
+
+def characters_for(game: Game | None = None) -> list[Character]:
+    """Every catalogue character that can play ``game``: with a two-action game (the default)
+    the two-action characters; with a four-action game (the vulnerability exchange) all of them,
+    the two-action classics lifted.
+
+    Examples
+    --------
+    >>> from trustlab import characters_for, vulnerability_exchange
+    >>> len(characters_for()) < len(characters_for(vulnerability_exchange()))
+    True
+    """
+    from trustlab.domain.characters.catalogue import catalogue
+
+    k = 2 if game is None else game.n_actions
+    return [c for c in catalogue().values() if c.n_actions <= k]
+
+
+def run_units(
+    characters: list[Character],
+    game: Game,
+    unit_a: np.ndarray,
+    unit_b: np.ndarray,
+    unit_match: np.ndarray,
+    unit_rep: np.ndarray,
+    length: Length,
+    noise: float,
+    misread: float,
+    seed: int,
+    *,
+    history: bool = False,
+    progress: Progress | None = None,
+    chunk_turns: int = 2_000_000,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Play the given units on the kernel.
+
+    Returns
+    -------
+    joint : ndarray (n_units, k, k)
+        Counts of executed joint actions (row: player a's action).
+    turns : ndarray (n_units,)
+        Turns each unit lasted.
+    history : ndarray (n_units, max_turns, 2, 3) or None
+        Intended, executed and observed action of each player per turn (−1 past a unit's end).
+    """
+    packed = pack([c.machine for c in characters], game.n_actions)
+    k = game.n_actions
+    turns = draw_turns(length, seed, unit_match, unit_rep)
+    n = unit_a.shape[0]
+    joint = np.zeros((n, k, k), dtype=np.int64)
+    hist = np.full((n, int(turns.max()) if history and n else 0, 2, 3), -1, dtype=np.int8)
+    if not history:
+        hist = np.zeros((0, 0, 2, 3), dtype=np.int8)
+    # chunks only pace the progress bar; results do not depend on them
+    cum_turns = np.cumsum(turns)
+    bounds = [0]
+    while bounds[-1] < n:
+        start_turns = cum_turns[bounds[-1] - 1] if bounds[-1] else 0
+        nxt = int(np.searchsorted(cum_turns, start_turns + chunk_turns, side="right"))
+        bounds.append(min(n, max(nxt, bounds[-1] + 1)))
+    done = 0
+    for lo, hi in itertools.pairwise(bounds):
+        play_units(
+            packed.cum, packed.det, packed.trans, packed.init,
+            unit_a[lo:hi], unit_b[lo:hi], unit_match[lo:hi], unit_rep[lo:hi], turns[lo:hi],
+            noise, misread, np.uint64(seed), joint[lo:hi],
+            hist[lo:hi] if history else hist,
+        )  # fmt: skip
+        done += int(turns[lo:hi].sum())
+        if progress is not None:
+            progress(done, int(cum_turns[-1]))
+    return joint, turns, (hist if history else None)

@@ -16,10 +16,11 @@ import numpy as np
 
 from trustlab.domain.characters.catalogue import get_character
 from trustlab.domain.characters.character import Character
+from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game
-from trustlab.domain.matches import Progress, game_for, run_units, version
-from trustlab.domain.play import Length, check_count, check_probability, resolve_seed
+from trustlab.domain.play import Length, game_for, resolve_seed, run_units
+from trustlab.domain.provenance import Progress, version
 from trustlab.kernel.match import seat_sums
 
 __all__ = ["TournamentResult", "pair_key", "play_tournament"]
@@ -46,14 +47,21 @@ class TournamentResult:
         Turns of each repetition.
     cooperations : ndarray (n_pairs, repetitions, 2)
         Turns in which i and j executed the cooperative action.
+    conditions : Conditions
+        What every match was played under (its game resolved); ``game``, ``length``, ``noise``,
+        ``misread`` and ``repetitions`` read from it.
+
+    Examples
+    --------
+    >>> from trustlab import Conditions, play_tournament
+    >>> t = play_tournament(["tit-for-tat", "always-defect"], conditions=Conditions(turns=10),
+    ...                     seed=0)
+    >>> t.wins.tolist(), t.conditions.turns
+    ([0, 1], 10)
     """
 
     names: list[str]
-    game: Game
-    length: Length
-    noise: float
-    misread: float
-    repetitions: int
+    conditions: Conditions
     self_play: bool
     seed: int
     pairs: np.ndarray = field(repr=False)
@@ -61,6 +69,32 @@ class TournamentResult:
     turns: np.ndarray = field(repr=False)
     cooperations: np.ndarray = field(repr=False)
     version: str = field(default_factory=version)
+
+    @property
+    def game(self) -> Game:
+        """The game played."""
+        assert self.conditions.game is not None
+        return self.conditions.game
+
+    @property
+    def length(self) -> Length:
+        """The match length (turns or continuation)."""
+        return self.conditions.match_length()
+
+    @property
+    def noise(self) -> float:
+        """Execution noise."""
+        return self.conditions.noise
+
+    @property
+    def misread(self) -> float:
+        """Perception noise."""
+        return self.conditions.misread
+
+    @property
+    def repetitions(self) -> int:
+        """Repetitions of each match."""
+        return self.conditions.repetitions
 
     def _per_player(self, values: np.ndarray) -> np.ndarray:
         """Sum a per-seat quantity (n_pairs, reps, 2) onto players (both seats of self-play)."""
@@ -173,28 +207,35 @@ class TournamentResult:
 def play_tournament(
     characters: Sequence[str | Character],
     *,
+    conditions: Conditions | None = None,
     game: Game | None = None,
-    turns: int = 200,
+    turns: int | None = None,
     continuation: float | None = None,
-    noise: float = 0.0,
-    misread: float = 0.0,
-    repetitions: int = 1,
+    noise: float | None = None,
+    misread: float | None = None,
+    repetitions: int | None = None,
     self_play: bool = True,
     seed: int | None = None,
     progress: Progress | None = None,
 ) -> TournamentResult:
     """Play a round robin between ``characters`` and rank them by mean score per turn.
 
-    Parameters are those of :func:`~trustlab.domain.matches.play_match`; ``self_play`` includes
-    each character's match against a copy of itself; ``progress(done, total)`` is called with
-    turns played so far.
+    Parameters are those of :func:`~trustlab.play_match` (``conditions``, or the keywords
+    ``game``, ``turns``, ``continuation``, ``noise``, ``misread``, ``repetitions``);
+    ``self_play`` includes each character's match against a copy of itself;
+    ``progress(done, total)`` is called with turns played so far.
 
     Examples
     --------
+    >>> from trustlab import play_tournament
     >>> t = play_tournament(["tit-for-tat", "always-defect", "always-cooperate"], turns=10, seed=0)
     >>> [t.names[i] for i in t.ranking()]
     ['tit-for-tat', 'always-cooperate', 'always-defect']
     """
+    cond = resolve_conditions(
+        conditions, game=game, turns=turns, continuation=continuation, noise=noise,
+        misread=misread, repetitions=repetitions,
+    )  # fmt: skip
     chars = [get_character(c) for c in characters]
     if len(chars) < 2:
         raise InvalidParameter(f"a tournament needs at least 2 characters, got {len(chars)}")
@@ -202,11 +243,10 @@ def play_tournament(
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise InvalidParameter(f"each character may enter once; repeated: {', '.join(dup)}")
-    g = game_for(chars, game)
-    length = Length(turns=turns, continuation=continuation)
-    noise = check_probability(noise, "noise")
-    misread = check_probability(misread, "misread")
-    repetitions = check_count(repetitions, "repetitions")
+    g = game_for(chars, cond.game)
+    cond = cond.with_game(g)
+    length = cond.match_length()
+    repetitions = cond.repetitions
     s = resolve_seed(seed)
     n = len(chars)
     ii, jj = np.triu_indices(n, 0 if self_play else 1)
@@ -217,12 +257,13 @@ def play_tournament(
     unit_match = np.repeat(keys, repetitions)
     unit_rep = np.tile(np.arange(repetitions, dtype=np.int64), len(pairs))
     joint, t, _ = run_units(
-        chars, g, unit_a, unit_b, unit_match, unit_rep, length, noise, misread, s, progress=progress
-    )
+        chars, g, unit_a, unit_b, unit_match, unit_rep, length, cond.noise, cond.misread, s,
+        progress=progress,
+    )  # fmt: skip
     totals, cooperations = _seat_sums(joint, g)
     shape = (len(pairs), repetitions, 2)
     return TournamentResult(
-        names, g, length, noise, misread, repetitions, self_play, s,
+        names, cond, self_play, s,
         pairs, totals.reshape(shape), t.reshape(len(pairs), repetitions),
         cooperations.reshape(shape),
     )  # fmt: skip

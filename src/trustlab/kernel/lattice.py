@@ -42,7 +42,7 @@ from fractions import Fraction
 import numpy as np
 from numba import njit, prange
 
-from trustlab.kernel.population import _TIES, _step_key
+from trustlab.kernel.population import _TIES, Out, Span, _step_key, record_state
 from trustlab.kernel.rng import base_key, uniform_pair
 
 __all__ = ["MAX_DEGREE", "evolve_lattice", "lattice_kind", "rank_tables"]
@@ -425,23 +425,10 @@ def _unpad(t: np.ndarray, h: int, w: int, out: np.ndarray) -> None:
 @njit(cache=True)
 def evolve_lattice(
     types0: np.ndarray,
-    height: int,
-    width: int,
-    moore: bool,
-    periodic: bool,
-    key: np.ndarray,
-    rank_type: np.ndarray,
-    run0: int,
-    gen0: int,
-    generations: int,
-    seed: np.uint64,
-    every: int,
-    stop: bool,
-    hist: np.ndarray,
-    snaps: np.ndarray,
-    final: np.ndarray,
-    fix_type: np.ndarray,
-    fix_step: np.ndarray,
+    lattice: tuple[int, int, bool, bool],
+    tables: tuple[np.ndarray, np.ndarray],
+    span: Span,
+    out: Out,
     parallel: bool,
 ) -> None:
     """Synchronous best-neighbour imitation of types 0 and 1 on a ``height`` × ``width`` lattice,
@@ -449,13 +436,16 @@ def evolve_lattice(
     :func:`trustlab.kernel.population.evolve_sites` (``types0[r, n]`` updated in place, ``hist``,
     ``snaps``, ``final``, ``fix_type``, ``fix_step``), with the same draws and the same results.
 
-    ``key`` and ``rank_type`` come from :func:`rank_tables`. ``parallel`` runs each pass with
-    its rows in parallel (worth it from about 10⁴ sites; the results do not depend on it).
+    ``lattice`` is ``(height, width, moore, periodic)``, ``tables`` the ``(key, rank_type)`` of
+    :func:`rank_tables`; ``span`` and ``out`` are the bundles of :mod:`trustlab.kernel.population`.
+    ``parallel`` runs each pass with its rows in parallel (worth it from about 10⁴ sites; the
+    results do not depend on it).
     """
+    h, w, moore, periodic = lattice
+    key, rank_type = tables
+    run0, gen0, generations, seed, every, stop = span
+    hist, snaps, final, fix_type, fix_step = out
     n_runs, n = types0.shape
-    h = height
-    w = width
-    n_rec = hist.shape[0]
     size = (h + 2) * (w + 2)  # flat grids with a padding of one cell all round
     t = np.zeros(size, dtype=np.uint8)
     nxt = np.zeros(size, dtype=np.uint8)
@@ -473,10 +463,8 @@ def evolve_lattice(
         _halo(t, h, w, periodic)
         counts[0] = n - ones
         counts[1] = ones
-        if r < n_rec and gen0 == 0:
-            hist[r, 0, :] = counts
-        if r == 0 and snaps.shape[0] > 0 and gen0 == 0:
-            snaps[0, 0, :] = types
+        if gen0 == 0:
+            record_state(r, 0, every, False, counts, types, hist, snaps)
         done = stop and (ones == 0 or ones == n)
         for g in range(generations):
             gg = gen0 + g
@@ -499,18 +487,10 @@ def evolve_lattice(
                     fix_type[r] = 0 if ones == 0 else 1
                     fix_step[r] = (gg + 1) * n
                     done = stop
-            if (gg + 1) % every == 0:
-                i = (gg + 1) // every
-                if r < n_rec and i < hist.shape[1]:
-                    hist[r, i, :] = counts
-                if r == 0 and snaps.shape[0] > 0 and i < snaps.shape[1]:
-                    _unpad(t, h, w, snaps[0, i])
-            if done:  # nothing changes any more: the remaining records repeat the last state
-                for j in range((gg + 1) // every + 1, hist.shape[1] if r < n_rec else 0):
-                    hist[r, j, :] = counts
-                if r == 0:
-                    for j in range((gg + 1) // every + 1, snaps.shape[1] if snaps.shape[0] else 0):
-                        _unpad(t, h, w, snaps[0, j])
+            if r == 0 and snaps.shape[0] > 0 and ((gg + 1) % every == 0 or done):
+                _unpad(t, h, w, types)  # the sites as the snapshot shows them
+            record_state(r, gg + 1, every, done, counts, types, hist, snaps)
+            if done:
                 break
         _unpad(t, h, w, types)
         final[r, :] = counts

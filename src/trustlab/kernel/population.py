@@ -19,6 +19,19 @@ Codes (module constants): dynamics ``MORAN_BD, MORAN_DB, FERMI, BEST``; payoff m
 (matrix ``A[type, type]``), ``GROUP`` (group games on graph neighbourhoods, or a fitness table
 ``table[action, contributors]`` for :func:`evolve_counts`) and ``FIXED`` (given per-site payoffs,
 e.g. from played matches, held for the generation); group games ``PGG, THRESHOLD, RISK``.
+
+Arguments come in small bundles (tuples; Numba types each once), the same in every kernel:
+
+* ``payoff = (act, A, mode, self_int, average, gkind, gpar)`` — where payoffs come from: each
+  type's action in group games, the pair matrix, the mode, self-interaction, averaging over
+  partners, the group game and its parameters;
+* ``graph = (indptr, indices)`` — the neighbours of every site (CSR);
+* ``rule = (dyn, synchronous, w, linear, mu, mutants)`` — the dynamics, update order, intensity,
+  linear fitness, mutation probability and the types a mutant may take;
+* ``span = (run0, gen0, generations, seed, every, stop)`` — which runs and generations to play,
+  the seed, record every ``every`` generations, stop at fixation;
+* ``out = (hist, snaps, final, fix_type, fix_step)`` — what is recorded (see
+  :func:`record_state`, the one place the recording rule is written).
 """
 
 # Inside compiled kernels Python ints, NumPy integers and booleans are one type to Numba; mypy
@@ -32,7 +45,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from trustlab.kernel.rng import GAMMA, base_key, mix64, uniform_pair
+from trustlab.kernel.rng import base_key, child_key, uniform_pair
 
 __all__ = [
     "BEST",
@@ -45,12 +58,24 @@ __all__ = [
     "PGG",
     "RISK",
     "THRESHOLD",
+    "Graph",
+    "Out",
+    "Payoff",
+    "Rule",
+    "Span",
     "evolve_counts",
     "evolve_sites",
     "group_payoff",
+    "record_state",
     "site_payoffs",
     "sync_generation",
 ]
+
+Payoff = tuple[np.ndarray, np.ndarray, int, bool, bool, int, np.ndarray]
+Graph = tuple[np.ndarray, np.ndarray]
+Rule = tuple[int, bool, float, bool, float, np.ndarray]
+Span = tuple[int, int, int, np.uint64, int, bool]
+Out = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 MORAN_BD = 0
 MORAN_DB = 1
@@ -74,7 +99,7 @@ _TIES = 3
 
 @njit(cache=True, inline="always")
 def _step_key(run_key: np.uint64, s: int) -> np.uint64:
-    return mix64(run_key + np.uint64(s + 1) * np.uint64(GAMMA))
+    return child_key(run_key, s)
 
 
 @njit(cache=True)
@@ -163,20 +188,11 @@ def _contributors(x: int, types: np.ndarray, act: np.ndarray, indptr: np.ndarray
 
 @njit(cache=True, parallel=True)
 def site_payoffs(
-    types: np.ndarray,
-    act: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    A: np.ndarray,
-    mode: int,
-    self_int: bool,
-    average: bool,
-    gkind: int,
-    gpar: np.ndarray,
-    ncontrib: np.ndarray,
-    pay: np.ndarray,
+    types: np.ndarray, payoff: Payoff, graph: Graph, ncontrib: np.ndarray, pay: np.ndarray
 ) -> None:
     """Fill ``ncontrib`` (group mode) and ``pay`` for every site from scratch."""
+    act, A, mode, self_int, average, gkind, gpar = payoff
+    indptr, indices = graph
     n = types.shape[0]
     if mode == GROUP:
         for x in prange(n):
@@ -411,6 +427,40 @@ def _async_step(
 
 
 @njit(cache=True)
+def record_state(
+    r: int,
+    g_done: int,
+    every: int,
+    done: bool,
+    counts: np.ndarray,
+    sites: np.ndarray,
+    hist: np.ndarray,
+    snaps: np.ndarray,
+) -> None:
+    """Record run ``r`` after ``g_done`` generations: every ``every`` generations its counts go
+    to ``hist[r, g_done // every]`` (for the first ``hist.shape[0]`` runs) and, for run 0, its
+    ``sites`` to ``snaps[0, g_done // every]`` (when ``snaps.shape[0] > 0``). When the run is
+    ``done`` (fixed and stopped), nothing changes any more: every later record repeats this state.
+
+    The one place the recording rule is written: the site, count and lattice kernels and the
+    sites-in-parallel path all call it.
+    """
+    i = g_done // every
+    keep_hist = r < hist.shape[0]
+    keep_snap = r == 0 and snaps.shape[0] > 0
+    if g_done % every == 0:
+        if keep_hist and i < hist.shape[1]:
+            hist[r, i, :] = counts
+        if keep_snap and i < snaps.shape[1]:
+            snaps[0, i, :] = sites
+    if done:
+        for j in range(i + 1, hist.shape[1] if keep_hist else 0):
+            hist[r, j, :] = counts
+        for j in range(i + 1, snaps.shape[1] if keep_snap else 0):
+            snaps[0, j, :] = sites
+
+
+@njit(cache=True)
 def _fixed(counts: np.ndarray, n: int) -> int:
     for i in range(counts.shape[0]):
         if counts[i] == n:
@@ -422,33 +472,12 @@ def _fixed(counts: np.ndarray, n: int) -> int:
 def evolve_sites(
     types0: np.ndarray,
     n_types: int,
-    act: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    A: np.ndarray,
-    mode: int,
-    self_int: bool,
-    average: bool,
-    gkind: int,
-    gpar: np.ndarray,
+    payoff: Payoff,
+    graph: Graph,
     fixed_pay: np.ndarray,
-    dyn: int,
-    synchronous: bool,
-    w: float,
-    linear: bool,
-    mu: float,
-    mutants: np.ndarray,
-    run0: int,
-    gen0: int,
-    generations: int,
-    seed: np.uint64,
-    every: int,
-    stop: bool,
-    hist: np.ndarray,
-    snaps: np.ndarray,
-    final: np.ndarray,
-    fix_type: np.ndarray,
-    fix_step: np.ndarray,
+    rule: Rule,
+    span: Span,
+    out: Out,
 ) -> None:
     """Evolve ``types0[r, n]`` (updated in place) for ``generations`` generations of n steps.
 
@@ -457,10 +486,15 @@ def evolve_sites(
     ``snaps.shape[0] > 0``); ``final[r]`` the last counts. ``fix_type[r]``/``fix_step[r]`` are the
     type that took over and the elementary step (from the start of generation 0) when it did, or
     −1 (left as given when the run was already fixed). ``fixed_pay[r, n]`` are the payoffs in mode
-    ``FIXED``. Rows after a fixation (``stop``) repeat the final counts.
+    ``FIXED``. Rows after a fixation (``stop``) repeat the final counts. The bundles are those
+    of the module docstring.
     """
+    act, A, mode, self_int, average, gkind, gpar = payoff
+    indptr, indices = graph
+    dyn, synchronous, w, linear, mu, mutants = rule
+    run0, gen0, generations, seed, every, stop = span
+    hist, snaps, final, fix_type, fix_step = out
     n_runs, n = types0.shape
-    n_rec = hist.shape[0]
     for r in prange(n_runs):
         types = types0[r]
         counts = np.zeros(n_types, dtype=np.int64)
@@ -480,10 +514,8 @@ def evolve_sites(
                                       gkind, gpar, ncontrib)  # fmt: skip
         for x in range(n):
             fit[x] = _fitness(pay[x], w, linear)
-        if r < n_rec and gen0 == 0:
-            hist[r, 0, :] = counts
-        if r == 0 and snaps.shape[0] > 0 and gen0 == 0:
-            snaps[0, 0, :] = types
+        if gen0 == 0:
+            record_state(r, 0, every, False, counts, types, hist, snaps)
         done = stop and mu == 0.0 and _fixed(counts, n) >= 0
         nxt = np.empty(n, dtype=types.dtype)
         for g in range(generations):
@@ -527,18 +559,8 @@ def evolve_sites(
                                 if stop:
                                     done = True
                                     break
-            if (gg + 1) % every == 0:
-                i = (gg + 1) // every
-                if r < n_rec and i < hist.shape[1]:
-                    hist[r, i, :] = counts
-                if r == 0 and snaps.shape[0] > 0 and i < snaps.shape[1]:
-                    snaps[0, i, :] = types
-            if done:  # nothing changes any more: the remaining records repeat the last state
-                for j in range((gg + 1) // every + 1, hist.shape[1] if r < n_rec else 0):
-                    hist[r, j, :] = counts
-                if r == 0:
-                    for j in range((gg + 1) // every + 1, snaps.shape[1] if snaps.shape[0] else 0):
-                        snaps[0, j, :] = types
+            record_state(r, gg + 1, every, done, counts, types, hist, snaps)
+            if done:
                 break
         final[r, :] = counts
 
@@ -550,19 +572,17 @@ def sync_generation(
     run: int,
     gen: int,
     seed: np.uint64,
-    dyn: int,
-    w: float,
-    mu: float,
-    mutants: np.ndarray,
+    rule: Rule,
     pay: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
+    graph: Graph,
 ) -> None:
     """One synchronous generation of one run, sites in parallel: ``nxt`` receives the new types.
 
     Draws exactly the numbers of the synchronous branch of :func:`evolve_sites`; the caller
     refreshes ``pay`` (e.g. with :func:`site_payoffs`) before the next generation.
     """
+    dyn, _, w, _, mu, mutants = rule
+    indptr, indices = graph
     rk = base_key(seed, run, gen)
     for x in prange(types.shape[0]):
         nxt[x] = _sync_choice(np.int64(x), rk, dyn, w, mu, mutants, types, pay, indptr, indices)
@@ -621,40 +641,30 @@ def _draw_type(weights: np.ndarray, u: float) -> int:
 @njit(cache=True, parallel=True)
 def evolve_counts(
     counts0: np.ndarray,
-    A: np.ndarray,
-    act: np.ndarray,
+    payoff: Payoff,
     table: np.ndarray,
-    mode: int,
-    self_int: bool,
-    average: bool,
-    dyn: int,
-    w: float,
-    linear: bool,
-    mu: float,
-    mutants: np.ndarray,
-    run0: int,
-    generations: int,
-    seed: np.uint64,
-    every: int,
-    stop: bool,
-    hist: np.ndarray,
-    final: np.ndarray,
-    fix_type: np.ndarray,
-    fix_step: np.ndarray,
+    rule: Rule,
+    span: Span,
+    out: Out,
 ) -> None:
     """Evolve a well-mixed population given as ``counts0[r, m]`` (see :func:`evolve_sites` for the
     outputs). Partners are the other n − 1 individuals: a Moran offspring replaces another
-    individual, a Fermi learner compares itself with another one."""
+    individual, a Fermi learner compares itself with another one. ``table`` is the group game's
+    fitness table (mode ``GROUP``); ``span``'s ``gen0`` must be 0 and ``out``'s ``snaps`` empty
+    (counts have no sites)."""
+    act, A, mode, self_int, average, _, _ = payoff
+    dyn, _, w, linear, mu, mutants = rule
+    run0, _, generations, seed, every, stop = span
+    hist, no_snaps, final, fix_type, fix_step = out
     n_runs, m = counts0.shape
-    n_rec = hist.shape[0]
+    no_sites = np.zeros(0, dtype=no_snaps.dtype)
     for r in prange(n_runs):
         counts = counts0[r].copy()
         n = np.int64(counts.sum())
         pi = np.zeros(m)
         wts = np.zeros(m)
         _type_payoffs(counts, n, A, act, table, mode, self_int, average, pi)
-        if r < n_rec:
-            hist[r, 0, :] = counts
+        record_state(r, 0, every, False, counts, no_sites, hist, no_snaps)
         done = stop and mu == 0.0 and _fixed(counts, n) >= 0
         for g in range(generations):
             if not done:
@@ -710,12 +720,7 @@ def evolve_counts(
                             if stop:
                                 done = True
                                 break
-            if (g + 1) % every == 0:
-                i = (g + 1) // every
-                if r < n_rec and i < hist.shape[1]:
-                    hist[r, i, :] = counts
+            record_state(r, g + 1, every, done, counts, no_sites, hist, no_snaps)
             if done:
-                for j in range((g + 1) // every + 1, hist.shape[1] if r < n_rec else 0):
-                    hist[r, j, :] = counts
                 break
         final[r, :] = counts

@@ -46,7 +46,7 @@ import numpy as np
 from numba import njit, prange
 
 from trustlab.kernel.match import _choose, _replace
-from trustlab.kernel.rng import GAMMA, base_key, mix64, uniform_pair
+from trustlab.kernel.rng import base_key, child_key, root_key, uniform_pair
 
 __all__ = [
     "ACT",
@@ -159,15 +159,13 @@ N_TALLY = 18
 @njit(cache=True, inline="always")
 def _round_key(seed: np.uint64, rnd: int) -> np.uint64:
     """The part of ``base_key(seed, rnd, agent)`` that does not depend on the agent."""
-    g = np.uint64(GAMMA)
-    h = mix64(seed + g)
-    return mix64(h + np.uint64(rnd + 1) * g)
+    return child_key(root_key(seed), rnd)
 
 
 @njit(cache=True, inline="always")
 def _agent_key(round_key: np.uint64, agent: int) -> np.uint64:
     """``base_key(seed, rnd, agent)`` from :func:`_round_key` (one hash instead of three)."""
-    return mix64(round_key + np.uint64(agent + 1) * np.uint64(GAMMA))
+    return child_key(round_key, agent)
 
 
 @njit(cache=True, inline="always")
@@ -382,7 +380,7 @@ def seek_partners(
     n, cap = rel.shape[0], rel.shape[1]
     if mode == MODE_NONE:
         return
-    start = np.int64(mix64(seed + np.uint64(rnd + 1) * np.uint64(GAMMA)) % np.uint64(n))
+    start = np.int64(child_key(seed, rnd) % np.uint64(n))
     for step in range(n):
         i = (start + step) % n
         if degree[i] >= cap:

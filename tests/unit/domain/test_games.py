@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from trustlab import GameError, SpecError, TrustlabError, UnknownName
 from trustlab.domain.actions import (
     ACTION_NAMES_EXCHANGE,
     GUARDED_EXPLOIT,
@@ -21,7 +22,6 @@ from trustlab.domain.actions import (
     is_open,
     is_support,
 )
-from trustlab.domain.errors import GameError, SpecError, TrustlabError, UnknownName
 from trustlab.domain.games import (
     GAME_PRESETS,
     Game,

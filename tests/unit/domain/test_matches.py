@@ -7,12 +7,22 @@ import json
 import numpy as np
 import pytest
 
-from trustlab.domain.characters.catalogue import get_character
-from trustlab.domain.characters.character import Character
-from trustlab.domain.characters.compile import compile_rule
-from trustlab.domain.errors import CompileError, InvalidParameter, TrustlabError, UnknownName
-from trustlab.domain.games import donation, matrix_game, prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import MatchResult, play_match, version
+from trustlab import (
+    Character,
+    CompileError,
+    InvalidParameter,
+    MatchResult,
+    TrustlabError,
+    UnknownName,
+    compile_rule,
+    donation,
+    get_character,
+    matrix_game,
+    play_match,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
+from trustlab.domain.provenance import version
 
 # --- outcomes you can check by hand ------------------------------------------------------------
 

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from strategies import machines, seeds
-from trustlab.domain.characters.compile import memory_one, reactive
-from trustlab.domain.errors import CompileError, InvalidParameter, TrustlabError
+from trustlab import CompileError, InvalidParameter, TrustlabError, memory_one, reactive
 from trustlab.domain.play import (
     MAX_SEED,
     Length,

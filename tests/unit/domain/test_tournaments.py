@@ -7,10 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from trustlab.domain.errors import InvalidParameter, UnknownName
-from trustlab.domain.games import donation
-from trustlab.domain.matches import play_match
-from trustlab.domain.tournaments import play_tournament
+from trustlab import InvalidParameter, UnknownName, donation, play_match, play_tournament
 
 TRIO = ["tit-for-tat", "always-defect", "always-cooperate"]
 # turns=10 in the prisoner's dilemma (3, 0, 5, 1), totals (first, second):

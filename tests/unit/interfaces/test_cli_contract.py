@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from trustlab.domain.characters.catalogue import catalogue, select
+from trustlab import catalogue, select
 from trustlab.interfaces.cli import main
 
 # The explorable's eight, as `trustlab tournament` plays them by default.

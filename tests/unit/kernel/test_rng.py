@@ -101,3 +101,46 @@ def test_uniforms_are_uniform_and_the_pair_is_independent() -> None:
     # neighbouring counters are not correlated either
     lag = np.corrcoef(pairs[:-1, 0], pairs[1:, 0])[0, 1]
     assert abs(lag) < 4 / np.sqrt(n)
+
+
+@given(key=u64, i=counters)
+def test_child_key_python_numpy_numba_are_bit_identical(key: int, i: int) -> None:
+    py = rng.child_key_py(key, i)
+    # the SplitMix64 step, written out once here to pin the derivation
+    assert py == rng.mix64_py((key + (i + 1) * rng.GAMMA) & rng.MASK64)
+    assert int(rng.child_key(np.uint64(key), np.int64(i))) == py
+    assert int(rng.child_key_np(np.uint64(key), np.array([i]))[0]) == py
+
+
+@given(h=u64)
+def test_uniform53_python_numpy_numba_are_bit_identical(h: int) -> None:
+    py = rng.uniform53_py(h)
+    assert py == (h >> 11) / 2.0**53 and 0.0 <= py < 1.0
+    assert float(rng.uniform53(np.uint64(h))) == py
+    assert float(rng.uniform53_np(np.array([h], dtype=np.uint64))[0]) == py
+
+
+@given(seed=seeds(), match=match_indices(), rep=repetition_indices())
+def test_base_key_is_the_child_of_the_child_of_the_root(seed: int, match: int, rep: int) -> None:
+    g, m = rng.GAMMA, rng.MASK64
+    written_out = rng.mix64_py(
+        (rng.mix64_py((rng.mix64_py((seed + g) & m) + (match + 1) * g) & m) + (rep + 1) * g) & m
+    )
+    assert rng.base_key_py(seed, match, rep) == written_out
+    assert rng.child_key_py(rng.child_key_py(rng.root_key_py(seed), match), rep) == written_out
+
+
+def test_derived_seeds_are_the_purpose_th_splitmix_output() -> None:
+    for seed in (0, 1, 2**63 + 5, rng.MASK64):
+        for purpose in (1, 2, 3, 4):
+            assert rng.derive_seed(seed, purpose) == rng.mix64_py(
+                (seed + purpose * rng.GAMMA) & rng.MASK64
+            )
+    # SplitMix64 from state 0 (Steele et al. 2014): its first output
+    assert rng.derive_seed(0, 1) == 0xE220A8397B1DCDAF
+
+
+def test_replicate_seeds_are_the_seed_sequence_ones() -> None:
+    state = np.random.SeedSequence(5, spawn_key=(3,)).generate_state(1, dtype=np.uint64)[0]
+    assert rng.replicate_seed(5, 3) == int(state) >> 1
+    assert len({rng.replicate_seed(5, r) for r in range(50)}) == 50

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.games import donation, prisoners_dilemma, vulnerability_exchange
+from trustlab import donation, prisoners_dilemma, vulnerability_exchange
 from trustlab.kernel.match import seat_sums
 
 

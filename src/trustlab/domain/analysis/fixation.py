@@ -179,7 +179,15 @@ def _swap(m: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class FixationResult:
-    """Fixation probabilities of two types, each invading the other."""
+    """Fixation probabilities of two types, each invading the other.
+
+    Examples
+    --------
+    >>> from trustlab import fixation_probabilities
+    >>> r = fixation_probabilities([3, 0, 5, 1], 10, process="moran", intensity=0.0)
+    >>> round(r.rho_a, 12), round(r.rho_b, 12), r.neutral
+    (0.1, 0.1, 0.1)
+    """
 
     payoffs: np.ndarray
     n_population: int

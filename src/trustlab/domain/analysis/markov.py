@@ -46,10 +46,11 @@ from scipy.sparse.linalg import spsolve
 from trustlab.domain.characters.catalogue import get_character
 from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.machine import StateMachine
+from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.errors import InvalidParameter, TrustlabError
 from trustlab.domain.games import Game
-from trustlab.domain.matches import game_for, version
-from trustlab.domain.play import Length, check_probability
+from trustlab.domain.play import Length, check_probability, game_for
+from trustlab.domain.provenance import version
 
 __all__ = [
     "LongRunPayoffs",
@@ -65,7 +66,17 @@ MAX_JOINT_STATES = 2_000_000
 
 
 class ReducibleChain(TrustlabError):
-    """The chain has several closed classes, so the long run depends on where play starts."""
+    """The chain has several closed classes, so the long run depends on where play starts.
+
+    Examples
+    --------
+    >>> from trustlab import ReducibleChain, long_run_payoffs
+    >>> try:
+    ...     long_run_payoffs("detective", "random", require_unique=True)
+    ... except ReducibleChain as e:
+    ...     print(str(e).split(":")[0])
+    the chain of detective against random (noise 0, misread 0) is reducible
+    """
 
 
 def _mistake_matrix(rate: float, k: int) -> np.ndarray:
@@ -326,20 +337,52 @@ class LongRunPayoffs:
         Joint states of the product chain.
     n_classes : int
         Closed classes reachable from the start (1: the long run does not depend on the start).
+    conditions : Conditions
+        The game (resolved), length (none: the infinite game), noise and misread; ``game``,
+        ``turns``, ``continuation``, ``noise`` and ``misread`` read from it.
+
+    Examples
+    --------
+    >>> from trustlab import long_run_payoffs
+    >>> r = long_run_payoffs("tit-for-tat", "always-defect", continuation=0.9)
+    >>> r.mode, r.conditions.continuation, round(float(r.expected_turns), 6)
+    ('continuation', 0.9, 10.0)
     """
 
     players: tuple[str, str]
-    game: Game
-    turns: int | None
-    continuation: float | None
-    noise: float
-    misread: float
+    conditions: Conditions
     joint: np.ndarray = field(repr=False)
     expected_turns: float | None
     n_states: int
     n_classes: int
     start: tuple[int, int]
     version: str = field(default_factory=version)
+
+    @property
+    def game(self) -> Game:
+        """The game played."""
+        assert self.conditions.game is not None
+        return self.conditions.game
+
+    @property
+    def turns(self) -> int | None:
+        """Fixed turns, or ``None``."""
+        return self.conditions.turns
+
+    @property
+    def continuation(self) -> float | None:
+        """Continuation probability, or ``None``."""
+        return self.conditions.continuation
+
+    @property
+    def noise(self) -> float:
+        """Execution noise."""
+        return self.conditions.noise
+
+    @property
+    def misread(self) -> float:
+        """Perception noise."""
+        return self.conditions.misread
 
     @property
     def mode(self) -> str:
@@ -402,12 +445,19 @@ class LongRunPayoffs:
         return out
 
 
-def _length(turns: int | None, continuation: float | None) -> Length | None:
-    if turns is not None and continuation is not None:
-        raise InvalidParameter("give either turns or continuation, not both")
-    if turns is None and continuation is None:
-        return None
-    return Length(turns=turns, continuation=continuation)
+def _conditions(
+    conditions: Conditions | None,
+    game: Game | None,
+    turns: int | None,
+    continuation: float | None,
+    noise: float | None,
+    misread: float | None,
+) -> Conditions:
+    """The analysis's conditions: no length given is the infinite (stationary) game."""
+    return resolve_conditions(
+        conditions, game=game, turns=turns, continuation=continuation, noise=noise,
+        misread=misread, default_turns=None, continuation_replaces_turns=False,
+    )  # fmt: skip
 
 
 def _weights(
@@ -452,11 +502,12 @@ def long_run_payoffs(
     a: str | Character,
     b: str | Character,
     *,
+    conditions: Conditions | None = None,
     game: Game | None = None,
     turns: int | None = None,
     continuation: float | None = None,
-    noise: float = 0.0,
-    misread: float = 0.0,
+    noise: float | None = None,
+    misread: float | None = None,
     require_unique: bool = False,
 ) -> LongRunPayoffs:
     """Exact expected payoffs of ``a`` against ``b`` from their product Markov chain.
@@ -466,6 +517,9 @@ def long_run_payoffs(
     a, b : str or Character
         Names, aliases, family specs or characters (two-action characters are lifted to play a
         six-action vulnerability exchange).
+    conditions : Conditions, optional
+        Game, length (none: the infinite game) and noise in one value; or give them as the
+        keywords below (not both). Repetitions do not apply.
     game : Game, optional
         Default: the prisoner's dilemma, or the vulnerability exchange for its own characters.
     turns : int, optional
@@ -489,29 +543,28 @@ def long_run_payoffs(
 
     Examples
     --------
+    >>> from trustlab import long_run_payoffs
     >>> r = long_run_payoffs("win-stay-lose-shift", "win-stay-lose-shift", noise=0.1)
     >>> [round(float(x), 6) for x in r.scores_per_turn]
     [2.602, 2.602]
     >>> long_run_payoffs("tit-for-tat", "always-defect", turns=10).scores.tolist()
     [9.0, 14.0]
     """
+    cond = _conditions(conditions, game, turns, continuation, noise, misread)
     ca, cb = get_character(a), get_character(b)
-    g = game_for([ca, cb], game)
-    length = _length(turns, continuation)
+    g = game_for([ca, cb], cond.game)
+    cond = cond.with_game(g)
+    length = cond.length
     k = g.n_actions
     ma, mb = ca.machine.for_game(k), cb.machine.for_game(k)
-    chain = product_chain(ma, mb, noise=noise, misread=misread, explore=False)
+    chain = product_chain(ma, mb, noise=cond.noise, misread=cond.misread, explore=False)
     names = (ca.name, cb.name)
     joint, expected, n_classes = _pair_joint(
         chain, length, require_unique=require_unique, names=names
     )
     return LongRunPayoffs(
         names,
-        g,
-        None if length is None else length.turns,
-        None if length is None else length.continuation,
-        chain.noise,
-        chain.misread,
+        cond,
         joint,
         expected,
         chain.n_states,
@@ -523,30 +576,34 @@ def long_run_payoffs(
 def expected_payoff_matrix(
     characters: Sequence[str | Character],
     *,
+    conditions: Conditions | None = None,
     game: Game | None = None,
     turns: int | None = None,
     continuation: float | None = None,
-    noise: float = 0.0,
-    misread: float = 0.0,
+    noise: float | None = None,
+    misread: float | None = None,
 ) -> np.ndarray:
     """``m[i, j]``: the exact expected payoff per turn of character i against character j.
 
     Stationary (the infinite game, from the initial joint state) when neither ``turns`` nor
     ``continuation`` is given; total / turns for a fixed number of turns; expected total /
     expected turns with a continuation probability. The diagonal is each character against a
-    copy of itself. Each unordered pair's chain is solved once.
+    copy of itself. Each unordered pair's chain is solved once. The conditions are given as
+    ``conditions`` or as the keywords (not both), as in :func:`long_run_payoffs`.
 
     Examples
     --------
+    >>> from trustlab import expected_payoff_matrix
     >>> m = expected_payoff_matrix(["tit-for-tat", "always-defect"], turns=10)
     >>> m.round(3).tolist()
     [[3.0, 0.9], [1.4, 1.0]]
     """
+    cond = _conditions(conditions, game, turns, continuation, noise, misread)
     chars = [get_character(c) for c in characters]
     if not chars:
         raise InvalidParameter("expected_payoff_matrix needs at least one character")
-    g = game_for(chars, game)
-    length = _length(turns, continuation)
+    g = game_for(chars, cond.game)
+    length = cond.length
     k = g.n_actions
     machines = [c.machine.for_game(k) for c in chars]
     n = len(chars)
@@ -555,7 +612,7 @@ def expected_payoff_matrix(
     for i in range(n):
         for j in range(i, n):
             chain = product_chain(
-                machines[i], machines[j], noise=noise, misread=misread, explore=False
+                machines[i], machines[j], noise=cond.noise, misread=cond.misread, explore=False
             )
             joint, _, _ = _pair_joint(
                 chain, length, require_unique=False, names=(chars[i].name, chars[j].name)

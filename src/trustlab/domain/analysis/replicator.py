@@ -218,7 +218,15 @@ def integrate_replicator(
 
 @dataclass(frozen=True)
 class ReplicatorAnalysis:
-    """Rest points (and, for two strategies, the classification) of a payoff matrix."""
+    """Rest points (and, for two strategies, the classification) of a payoff matrix.
+
+    Examples
+    --------
+    >>> from trustlab import analyze_replicator
+    >>> r = analyze_replicator([[3, 0], [5, 1]], names=("C", "D"))  # the prisoner's dilemma
+    >>> r.classification.kind, r.classification.winner
+    ('dominance', 'B')
+    """
 
     payoffs: np.ndarray
     points: list[RestPoint]

@@ -99,8 +99,8 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.classics import tit_for_tat
 from trustlab.domain.characters.machine import StateMachine
 from trustlab.domain.games import Game
-from trustlab.domain.matches import game_for, version
-from trustlab.domain.play import check_probability
+from trustlab.domain.play import check_probability, game_for
+from trustlab.domain.provenance import version
 
 __all__ = ["PROBE_TURN", "TRAIT_NAMES", "TraitProfile", "niceness", "trait_profile"]
 
@@ -135,7 +135,15 @@ _PROBE_NAMES = {
 
 @dataclass(frozen=True)
 class TraitProfile:
-    """A character's measured traits (see the module docstring for the definitions)."""
+    """A character's measured traits (see the module docstring for the definitions).
+
+    Examples
+    --------
+    >>> from trustlab import trait_profile
+    >>> p = trait_profile("always-defect")
+    >>> p.name, p.traits["niceness"]
+    ('always-defect', 0.0)
+    """
 
     name: str
     game: Game

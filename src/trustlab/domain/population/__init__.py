@@ -5,5 +5,6 @@ results for group games live in their own modules.
 """
 
 from trustlab.domain.population.runs import DYNAMICS, EvolutionResult, evolve
+from trustlab.domain.population.structures import GraphSpec
 
-__all__ = ["DYNAMICS", "EvolutionResult", "evolve"]
+__all__ = ["DYNAMICS", "EvolutionResult", "GraphSpec", "evolve"]

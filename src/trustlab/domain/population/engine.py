@@ -28,6 +28,7 @@ import numba
 import numpy as np
 
 from trustlab.domain.characters.character import Character
+from trustlab.domain.conditions import Conditions
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game
 from trustlab.domain.play import Length
@@ -42,10 +43,11 @@ from trustlab.domain.population.payoffs import expected_matrix, one_shot_matrix,
 from trustlab.domain.population.structures import Structure, complete_graph
 from trustlab.kernel import lattice as kl
 from trustlab.kernel import population as kp
-from trustlab.kernel.rng import GAMMA, MASK64, base_key_np, mix64_np, mix64_py
+from trustlab.kernel.rng import base_key_np, child_key_np, derive_seed, uniform53_np
 
-__all__ = ["Config", "Output", "derived_seed", "initial_types", "run"]
+__all__ = ["Config", "Output", "initial_types", "run"]
 
+# the purposes of the seeds derived from an evolution's seed (trustlab.kernel.rng.derive_seed)
 PURPOSE_GRAPH = 1
 PURPOSE_INITIAL = 2
 PURPOSE_MATCHES = 3
@@ -60,11 +62,6 @@ _LATTICE_PARALLEL_SITES = 1 << 16  # below this a generation is too short to sha
 _LATTICE_TRIAL_WORK = 1 << 28
 
 
-def derived_seed(seed: int, purpose: int) -> int:
-    """An independent seed for one purpose (graph, initial arrangement, matches...)."""
-    return mix64_py((seed + purpose * GAMMA) & MASK64)
-
-
 @dataclass
 class Config:
     """Validated settings (built by ``evolve``)."""
@@ -75,11 +72,8 @@ class Config:
     dynamics: str
     synchronous: bool
     source: str
-    game: Game | None
+    conditions: Conditions
     group: GroupGame | None
-    length: Length
-    noise: float
-    misread: float
     intensity: float
     linear: bool
     mutation: float
@@ -94,6 +88,16 @@ class Config:
     stop: bool
     snapshots: bool
     seed: int
+
+    @property
+    def game(self) -> Game | None:
+        """The two-player game (``None`` for a group game)."""
+        return self.conditions.game
+
+    @property
+    def length(self) -> Length:
+        """The length of the matches played for payoffs."""
+        return self.conditions.match_length()
 
 
 @dataclass
@@ -138,12 +142,33 @@ def _payoffs(cfg: Config) -> _Payoffs:
     assert cfg.game is not None
     zeros = np.zeros(m, dtype=np.int64)
     if cfg.source == "one-shot":
-        a = one_shot_matrix(cfg.characters, cfg.game, cfg.noise)
+        a = one_shot_matrix(cfg.characters, cfg.game, cfg.conditions.noise)
         return _Payoffs(kp.PAIR, a, zeros, 0, np.zeros(1), "one-shot", a)
     if cfg.source == "expected":
-        a, how = expected_matrix(cfg.characters, cfg.game, cfg.length, cfg.noise, cfg.misread)
+        a, how = expected_matrix(cfg.characters, cfg.conditions)
         return _Payoffs(kp.PAIR, a, zeros, 0, np.zeros(1), f"expected ({how})", a)
     return _Payoffs(kp.FIXED, np.zeros((m, m)), zeros, 0, np.zeros(1), "matches", None)
+
+
+def _payoff_bundle(cfg: Config, pay: _Payoffs) -> kp.Payoff:
+    """The kernels' ``payoff`` bundle (see :mod:`trustlab.kernel.population`)."""
+    return (pay.act, pay.A, pay.mode, cfg.self_interaction, cfg.average, pay.gkind, pay.gpar)
+
+
+def _graph(sites: Structure) -> kp.Graph:
+    """The kernels' ``graph`` bundle: the neighbours of every site (CSR)."""
+    return (sites.indptr, sites.indices)
+
+
+def _rule(cfg: Config) -> kp.Rule:
+    """The kernels' ``rule`` bundle: dynamics, update order, intensity, fitness, mutation."""
+    return (_DYN[cfg.dynamics], cfg.synchronous, cfg.intensity, cfg.linear, cfg.mutation,
+            cfg.mutants)  # fmt: skip
+
+
+def _span(cfg: Config, run0: int, gen0: int, generations: int) -> kp.Span:
+    """The kernels' ``span`` bundle: runs from ``run0``, ``generations`` from ``gen0``."""
+    return (run0, gen0, generations, np.uint64(cfg.seed), cfg.every, cfg.stop)
 
 
 def initial_types(counts: np.ndarray, runs: int, seed: int, run0: int = 0) -> np.ndarray:
@@ -153,7 +178,7 @@ def initial_types(counts: np.ndarray, runs: int, seed: int, run0: int = 0) -> np
     base = np.repeat(np.arange(counts.size, dtype=np.int32), counts)
     r = np.repeat(np.arange(run0, run0 + runs, dtype=np.int64), n)
     x = np.tile(np.arange(n, dtype=np.int64), runs)
-    keys = base_key_np(derived_seed(seed, PURPOSE_INITIAL), r, x).reshape(runs, n)
+    keys = base_key_np(derive_seed(seed, PURPOSE_INITIAL), r, x).reshape(runs, n)
     return np.ascontiguousarray(base[np.argsort(keys, axis=1, kind="stable")])
 
 
@@ -254,12 +279,12 @@ def _run_counts(cfg: Config, pay: _Payoffs, progress: Callable[[int, int], None]
     hist = np.zeros((keep, n_rec, m), dtype=np.int64)
     final = np.zeros((cfg.runs, m), dtype=np.int64)
     fixed, step = _fixed_at_start(counts0, n, cfg.mutation)
+    payoff, rule = _payoff_bundle(cfg, pay), _rule(cfg)
+    no_snaps = np.zeros((0, 0, 0), dtype=np.int32)
     for a, b in _batches(cfg.runs, 20 if cfg.runs >= 20 else 1):
         kp.evolve_counts(
-            counts0[a:b], pay.A, pay.act, table, pay.mode, cfg.self_interaction, cfg.average,
-            _DYN[cfg.dynamics], cfg.intensity, cfg.linear, cfg.mutation, cfg.mutants,
-            a, cfg.generations, np.uint64(cfg.seed), cfg.every, cfg.stop,
-            hist[a:min(b, keep)], final[a:b], fixed[a:b], step[a:b],
+            counts0[a:b], payoff, table, rule, _span(cfg, a, 0, cfg.generations),
+            (hist[a:min(b, keep)], no_snaps, final[a:b], fixed[a:b], step[a:b]),
         )  # fmt: skip
         if progress is not None:
             progress(b, cfg.runs)
@@ -302,24 +327,22 @@ def _run_sites(
     elif cfg.runs == 1 and cfg.synchronous and n >= 4096:
         _run_big_sync(cfg, pay, sites, types, hist, snaps, final, fixed, step, progress)
     else:
-        args = (pay.act, sites.indptr, sites.indices, pay.A, pay.mode, cfg.self_interaction,
-                cfg.average, pay.gkind, pay.gpar, np.zeros((cfg.runs, 0)), _DYN[cfg.dynamics],
-                cfg.synchronous, cfg.intensity, cfg.linear, cfg.mutation, cfg.mutants)  # fmt: skip
+        args = (_payoff_bundle(cfg, pay), _graph(sites), np.zeros((cfg.runs, 0)), _rule(cfg))
         if cfg.runs == 1:  # chunks of generations pace the progress bar (keys do not change)
             chunks = _batches(cfg.generations, 50) or [(0, 0)]
             for g0, g1 in chunks:
                 kp.evolve_sites(
-                    types, m, *args, 0, g0, g1 - g0, np.uint64(cfg.seed), cfg.every, cfg.stop,
-                    hist, snaps, final, fixed, step,
+                    types, m, *args, _span(cfg, 0, g0, g1 - g0),
+                    (hist, snaps, final, fixed, step),
                 )  # fmt: skip
                 if progress is not None:
                     progress(g1, cfg.generations)
         else:
             for a, b in _batches(cfg.runs, 20 if cfg.runs >= 20 else 1):
                 kp.evolve_sites(
-                    types[a:b], m, *args, a, 0, cfg.generations, np.uint64(cfg.seed),
-                    cfg.every, cfg.stop, hist[a:min(b, keep)], snaps if a == 0 else snaps[:0],
-                    final[a:b], fixed[a:b], step[a:b],
+                    types[a:b], m, *args, _span(cfg, a, 0, cfg.generations),
+                    (hist[a:min(b, keep)], snaps if a == 0 else snaps[:0], final[a:b],
+                     fixed[a:b], step[a:b]),
                 )  # fmt: skip
                 if progress is not None:
                     progress(b, cfg.runs)
@@ -374,13 +397,14 @@ def _run_lattice(
     assert sites.shape is not None
     h, w = sites.shape
     moore, periodic, key, rank_type = fast
-    seed = np.uint64(cfg.seed)
+    lattice, tables = (h, w, moore, periodic), (key, rank_type)
     if cfg.runs > 1:
         for a, b in _batches(cfg.runs, 20 if cfg.runs >= 20 else 1):
             kl.evolve_lattice(
-                types[a:b], h, w, moore, periodic, key, rank_type, a, 0, cfg.generations, seed,
-                cfg.every, cfg.stop, hist[a : min(b, hist.shape[0])],
-                snaps if a == 0 else snaps[:0], final[a:b], fixed[a:b], step[a:b], False,
+                types[a:b], lattice, tables, _span(cfg, a, 0, cfg.generations),
+                (hist[a : min(b, hist.shape[0])], snaps if a == 0 else snaps[:0], final[a:b],
+                 fixed[a:b], step[a:b]),
+                False,
             )  # fmt: skip
             if progress is not None:
                 progress(b, cfg.runs)
@@ -402,22 +426,13 @@ def _run_lattice(
         parallel = i == 1 if trial and i < 2 else per_gen[True] < per_gen[False]
         t0 = time.perf_counter()
         kl.evolve_lattice(
-            types, h, w, moore, periodic, key, rank_type, 0, g0, g1 - g0, seed, cfg.every,
-            cfg.stop, hist, snaps, final, fixed, step, parallel,
+            types, lattice, tables, _span(cfg, 0, g0, g1 - g0),
+            (hist, snaps, final, fixed, step), parallel,
         )  # fmt: skip
         if trial and i < 2:
             per_gen[parallel] = (time.perf_counter() - t0) / (g1 - g0)
         if progress is not None:
             progress(g1, g_all)
-
-
-def _record(cfg: Config, g_done: int, counts: np.ndarray, t: np.ndarray, hist: np.ndarray,
-            snaps: np.ndarray) -> None:  # fmt: skip
-    if g_done % cfg.every == 0:
-        i = g_done // cfg.every
-        hist[0, i] = counts
-        if snaps.shape[0]:
-            snaps[0, i] = t
 
 
 def _run_big_sync(
@@ -439,28 +454,22 @@ def _run_big_sync(
     nxt = np.empty_like(t)
     ncontrib = np.zeros(n, dtype=np.int64)
     p = np.zeros(n)
-    args = (pay.act, sites.indptr, sites.indices, pay.A, pay.mode, cfg.self_interaction,
-            cfg.average, pay.gkind, pay.gpar, ncontrib, p)  # fmt: skip
-    kp.site_payoffs(t, *args)
+    payoff, graph, rule = _payoff_bundle(cfg, pay), _graph(sites), _rule(cfg)
+    kp.site_payoffs(t, payoff, graph, ncontrib, p)
     counts = np.bincount(t, minlength=m)
-    _record(cfg, 0, counts, t, hist, snaps)
-    done = cfg.stop and cfg.mutation == 0 and fixed[0] >= 0
+    kp.record_state(0, 0, cfg.every, False, counts, t, hist, snaps)
+    done = bool(cfg.stop and cfg.mutation == 0 and fixed[0] >= 0)
     for g in range(cfg.generations):
         if not done:
-            kp.sync_generation(t, nxt, 0, g, np.uint64(cfg.seed), _DYN[cfg.dynamics],
-                               cfg.intensity, cfg.mutation, cfg.mutants, p, sites.indptr,
-                               sites.indices)  # fmt: skip
+            kp.sync_generation(t, nxt, 0, g, np.uint64(cfg.seed), rule, p, graph)
             t[:] = nxt
-            kp.site_payoffs(t, *args)
+            kp.site_payoffs(t, payoff, graph, ncontrib, p)
             counts = np.bincount(t, minlength=m)
             if fixed[0] < 0 and cfg.mutation == 0 and counts.max() == n:
                 fixed[0], step[0] = int(counts.argmax()), (g + 1) * n
                 done = cfg.stop
-        _record(cfg, g + 1, counts, t, hist, snaps)
-        if done:  # the remaining records repeat the last state
-            hist[0, (g + 1) // cfg.every + 1 :] = counts
-            if snaps.shape[0]:
-                snaps[0, (g + 1) // cfg.every + 1 :] = t
+        kp.record_state(0, g + 1, cfg.every, done, counts, t, hist, snaps)
+        if done:
             break
         if progress is not None and (g % 10 == 9 or g == cfg.generations - 1):
             progress(g + 1, cfg.generations)
@@ -483,7 +492,7 @@ def played_payoffs(
 ) -> np.ndarray:
     """``(len(runs), n)`` payoffs per turn, summed or averaged over partners, from matches played
     on every edge (i, j) in generation ``gen``; each match is keyed on (run, edge, generation)."""
-    from trustlab.domain.matches import run_units
+    from trustlab.domain.play import run_units
 
     assert cfg.game is not None
     n = types.shape[1]
@@ -494,8 +503,9 @@ def played_payoffs(
     match = rr * e + np.tile(np.arange(e, dtype=np.int64), runs.size)
     rep = np.full(rr.size, gen, dtype=np.int64)
     joint, turns, _ = run_units(
-        cfg.characters, cfg.game, a, b, match, rep, cfg.length, cfg.noise, cfg.misread,
-        derived_seed(cfg.seed, PURPOSE_MATCHES),
+        cfg.characters, cfg.game, a, b, match, rep, cfg.length, cfg.conditions.noise,
+        cfg.conditions.misread,
+        derive_seed(cfg.seed, PURPOSE_MATCHES),
     )  # fmt: skip
     g = cfg.game.payoffs
     pa = np.einsum("uxy,xy->u", joint, g) / turns
@@ -520,16 +530,16 @@ def _run_matches(cfg: Config, sites: Structure, types: np.ndarray, hist: np.ndar
     i, j = _edges(sites, cfg.self_interaction)
     pay = np.zeros((cfg.runs, types.shape[1]))
     zeros = np.zeros(m, dtype=np.int64)
+    # payoffs are the played ones (mode FIXED): the matrix and group game are unused
+    payoff = (zeros, np.zeros((m, m)), kp.FIXED, cfg.self_interaction, cfg.average, 0, np.zeros(1))
+    graph, rule = _graph(sites), _rule(cfg)
     for g in range(max(cfg.generations, 1)):
         active = np.flatnonzero((fixed < 0) | (cfg.mutation > 0) | (not cfg.stop))
         if active.size and cfg.generations:
             pay[active] = played_payoffs(cfg, types, active, g, i, j)
         kp.evolve_sites(
-            types, m, zeros, sites.indptr, sites.indices, np.zeros((m, m)), kp.FIXED,
-            cfg.self_interaction, cfg.average, 0, np.zeros(1), pay, _DYN[cfg.dynamics],
-            cfg.synchronous, cfg.intensity, cfg.linear, cfg.mutation, cfg.mutants,
-            0, g, 1 if cfg.generations else 0, np.uint64(cfg.seed), cfg.every, cfg.stop,
-            hist, snaps, final, fixed, step,
+            types, m, payoff, graph, pay, rule, _span(cfg, 0, g, 1 if cfg.generations else 0),
+            (hist, snaps, final, fixed, step),
         )  # fmt: skip
         if progress is not None:
             progress(g + 1, cfg.generations)
@@ -537,9 +547,7 @@ def _run_matches(cfg: Config, sites: Structure, types: np.ndarray, hist: np.ndar
 
 def _uniforms(seed: int, run: int, gen: int, n: int) -> np.ndarray:
     key = base_key_np(seed, np.array([run]), np.array([gen]))[0]
-    with np.errstate(over="ignore"):
-        h = mix64_np(key + (np.arange(n, dtype=np.uint64) + np.uint64(1)) * np.uint64(GAMMA))
-    return np.asarray((h >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0))
+    return uniform53_np(child_key_np(key, np.arange(n)))
 
 
 def _run_elimination(
@@ -559,7 +567,7 @@ def _run_elimination(
     hist[:, 0] = counts[:keep]
     table = group_fitness_table(cfg.group, n) if cfg.group is not None else None
     i, j = _edges(complete_graph(n), cfg.self_interaction) if pay.mode == kp.FIXED else (None, None)
-    es = derived_seed(cfg.seed, PURPOSE_ELIMINATION)
+    es = derive_seed(cfg.seed, PURPOSE_ELIMINATION)
     partners = n if cfg.self_interaction else n - 1
     for g in range(cfg.generations):
         active = np.flatnonzero((fixed < 0) | (cfg.mutation > 0) | (not cfg.stop))

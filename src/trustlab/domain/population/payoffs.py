@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from trustlab.domain.characters.character import Character
+from trustlab.domain.conditions import Conditions
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game
-from trustlab.domain.play import Length
 
 __all__ = ["PAYOFF_SOURCES", "expected_matrix", "one_shot_matrix", "opening_actions"]
 
@@ -59,22 +59,17 @@ _CACHE: dict[tuple[object, ...], np.ndarray] = {}
 
 
 def _estimated(
-    characters: Sequence[Character],
-    game: Game,
-    turns: int | None,
-    continuation: float | None,
-    noise: float,
-    misread: float,
-    repetitions: int,
+    characters: Sequence[Character], conditions: Conditions, repetitions: int
 ) -> np.ndarray:
     from trustlab.domain.tournaments import play_tournament
 
-    key = (tuple(c.name for c in characters), game, turns, continuation, noise, misread)
+    c = conditions
+    key = (tuple(x.name for x in characters), c.game, c.turns, c.continuation, c.noise, c.misread)
     if key in _CACHE:
         return _CACHE[key]
     t = play_tournament(
-        list(characters), game=game, turns=turns if turns is not None else 1,
-        continuation=continuation, noise=noise, misread=misread, repetitions=repetitions,
+        list(characters), game=c.game, turns=c.turns if c.turns is not None else 1,
+        continuation=c.continuation, noise=c.noise, misread=c.misread, repetitions=repetitions,
         seed=0x5EED,
     )  # fmt: skip
     m = t.payoff_matrix
@@ -86,31 +81,22 @@ def _estimated(
 
 
 def expected_matrix(
-    characters: Sequence[Character],
-    game: Game,
-    length: Length,
-    noise: float,
-    misread: float,
+    characters: Sequence[Character], conditions: Conditions
 ) -> tuple[np.ndarray, str]:
-    """``(A, how)``: expected payoff per turn of i against j, and how it was obtained
-    (``"exact"`` or ``"estimated"``)."""
+    """``(A, how)``: expected payoff per turn of i against j under ``conditions`` (its game set),
+    and how it was obtained (``"exact"`` or ``"estimated"``)."""
     fn: Any = None
     # the analysis package is optional here: without it the matrix is estimated
     with contextlib.suppress(ImportError):
         from trustlab.domain.analysis import expected_payoff_matrix as fn
     if fn is not None:
-        m = np.asarray(
-            fn(list(characters), game=game, turns=length.turns,
-               continuation=length.continuation, noise=noise, misread=misread),
-            dtype=np.float64,
-        )  # fmt: skip
+        m = np.asarray(fn(list(characters), conditions=conditions), dtype=np.float64)
         return m, "exact"
     names = tuple(c.name for c in characters)
     if len(set(names)) != len(names):
         raise InvalidParameter("each character may appear once in a population")
-    stochastic = noise > 0 or misread > 0 or length.continuation is not None
-    stochastic = stochastic or any(c.stochastic for c in characters)
+    c = conditions
+    stochastic = c.noise > 0 or c.misread > 0 or c.continuation is not None
+    stochastic = stochastic or any(x.stochastic for x in characters)
     reps = 200 if stochastic else 1
-    return np.array(
-        _estimated(characters, game, length.turns, length.continuation, noise, misread, reps)
-    ), "estimated"
+    return np.array(_estimated(characters, conditions, reps)), "estimated"

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from trustlab.kernel.rng import GAMMA, MASK64, base_key_py, mix64_py, uniform_pair_py
+from trustlab.kernel.rng import base_key_py, child_key_py, uniform_pair_py
 
 __all__ = ["evolve_counts_reference", "evolve_sites_reference"]
 
@@ -123,7 +123,7 @@ def evolve_sites_reference(
             if synchronous:
                 p, new = pay(), list(t)
                 for x in range(n):
-                    sk = mix64_py((rk + (x + 1) * GAMMA) & MASK64)
+                    sk = child_key_py(rk, x)
                     if dyn == BEST:
                         new[x] = _best(x, sk, p, t, nb)
                     elif nb[x]:
@@ -136,7 +136,7 @@ def evolve_sites_reference(
                 t[:] = new
                 continue
             for s in range(n):
-                sk = mix64_py((rk + (s + 1) * GAMMA) & MASK64)
+                sk = child_key_py(rk, s)
                 u0, u1 = uniform_pair_py(sk, 0)
                 p = pay()
                 y, nt = -1, -1
@@ -195,7 +195,7 @@ def evolve_counts_reference(
         for g in range(generations):
             rk = base_key_py(seed, run0 + r, g)
             for s in range(n):
-                sk = mix64_py((rk + (s + 1) * GAMMA) & MASK64)
+                sk = child_key_py(rk, s)
                 u0, u1 = uniform_pair_py(sk, 0)
                 p = pi()
                 others = list(c)

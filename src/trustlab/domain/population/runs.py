@@ -25,15 +25,17 @@ from typing import Any
 import numpy as np
 
 from trustlab.domain.characters.character import Character
+from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.errors import InvalidParameter, UnknownName
 from trustlab.domain.games import Game, parse_game
-from trustlab.domain.matches import game_for, version
-from trustlab.domain.play import Length, check_probability, resolve_seed
+from trustlab.domain.play import check_probability, game_for, resolve_seed
 from trustlab.domain.population import engine
 from trustlab.domain.population.composition import Composition, parse_population
 from trustlab.domain.population.groups import GroupGame, is_group_game, parse_group_game
 from trustlab.domain.population.payoffs import PAYOFF_SOURCES
-from trustlab.domain.population.structures import Structure, parse_graph
+from trustlab.domain.population.structures import GraphSpec, Structure
+from trustlab.domain.provenance import version
+from trustlab.kernel.rng import derive_seed
 
 __all__ = ["DYNAMICS", "EvolutionResult", "evolve"]
 
@@ -63,6 +65,15 @@ class EvolutionResult:
         Elementary update step at which it did (a generation is ``size`` steps), or −1.
     snapshots : ndarray (n_records, n) or None
         The type of every site of run 0 at the recorded generations (graphs only).
+    conditions : Conditions
+        The conditions of the matches behind the payoffs (game resolved for two-player games).
+
+    Examples
+    --------
+    >>> from trustlab import evolve
+    >>> r = evolve("always-cooperate:5,always-defect:5", payoffs="one-shot", noise=0.1, seed=1)
+    >>> r.conditions.noise, r.size, r.history.shape
+    (0.1, 10, (1, 101, 2))
     """
 
     names: list[str]
@@ -86,6 +97,7 @@ class EvolutionResult:
     snapshots: np.ndarray | None = field(default=None, repr=False)
     payoff_matrix: np.ndarray | None = field(default=None, repr=False)
     extras: dict[str, Any] = field(default_factory=dict, repr=False)
+    conditions: Conditions | None = field(default=None, repr=False)
     version: str = field(default_factory=version)
 
     @property
@@ -176,14 +188,15 @@ def evolve(
     *,
     size: int | None = None,
     dynamics: str = "moran-bd",
-    graph: str | Structure = "well-mixed",
+    graph: str | GraphSpec | Structure = "well-mixed",
     generations: int = 100,
     game: Game | GroupGame | str | None = None,
     payoffs: str = "expected",
-    turns: int = 200,
+    conditions: Conditions | None = None,
+    turns: int | None = None,
     continuation: float | None = None,
-    noise: float = 0.0,
-    misread: float = 0.0,
+    noise: float | None = None,
+    misread: float | None = None,
     intensity: float = 1.0,
     fitness: str = "exponential",
     mutation: float = 0.0,
@@ -192,8 +205,8 @@ def evolve(
     self_interaction: bool = False,
     accumulate: str = "average",
     eliminate: int = 5,
-    neighbourhood: str = "von-neumann",
-    boundary: str = "periodic",
+    neighbourhood: str | None = None,
+    boundary: str | None = None,
     initial: np.ndarray | None = None,
     runs: int = 1,
     record_every: int = 1,
@@ -215,9 +228,11 @@ def evolve(
         ``exp(w·π)`` or ``1 − w + w·π`` with w = ``intensity``); pairwise comparison (imitate a
         random neighbour with probability 1 / (1 + exp(−β(π_other − π_self))), β = ``intensity``);
         imitation of the best neighbour (Nowak & May), ties at random.
-    graph : str or Structure
+    graph : str, GraphSpec or Structure
         ``well-mixed``, ``lattice:WxH``, ``ring:N:k``, ``random-regular:N:k``,
-        ``erdos-renyi:N:p``, ``barabasi-albert:N:m``, ``watts-strogatz:N:k:p``, ``edges:FILE``.
+        ``erdos-renyi:N:p``, ``barabasi-albert:N:m``, ``watts-strogatz:N:k:p``, ``edges:FILE``;
+        or the structure as one value (:class:`GraphSpec`, with the lattice's neighbourhood and
+        boundary; then not ``neighbourhood`` nor ``boundary``), or a built structure.
     generations : int
         Generations to run (runs stop early at fixation when ``stop_at_fixation`` and no mutation;
         the history then repeats the final state).
@@ -226,8 +241,12 @@ def evolve(
         (``public-goods:N:r``, ``threshold:N:M:F``, ``collective-risk:N:M:risk``).
     payoffs : {"expected", "matches", "one-shot"}
         Where payoffs come from (see :mod:`trustlab.domain.population.payoffs`).
+    conditions : Conditions, optional
+        The two-player game, match length and noise in one value (repetitions do not apply);
+        or give them as ``game``, ``turns``, ``continuation``, ``noise``, ``misread`` (not both).
+        A group game is given as ``game`` without ``conditions``.
     turns, continuation, noise, misread
-        Match length and noise, as in :func:`~trustlab.domain.matches.play_match`.
+        Match length (default 200 turns) and noise, as in :func:`~trustlab.play_match`.
     intensity : float
         Selection intensity w (Moran) or β (Fermi); 0 is neutral drift.
     fitness : {"exponential", "linear"}
@@ -242,7 +261,8 @@ def evolve(
     eliminate : int
         The k lowest scorers replaced by clones of the k highest (elimination dynamics).
     neighbourhood, boundary
-        Lattice neighbourhood (``von-neumann`` or ``moore``) and boundary (``periodic``/``fixed``).
+        Lattice neighbourhood (``von-neumann``, the default, or ``moore``) and boundary
+        (``periodic``, the default, or ``fixed``) of a graph given as a string.
     initial : ndarray (n,), optional
         The type index of every site at the start (default: a random arrangement per run).
     runs : int
@@ -263,6 +283,7 @@ def evolve(
 
     Examples
     --------
+    >>> from trustlab import evolve
     >>> r = evolve("always-cooperate:5,always-defect:5", dynamics="moran-bd",
     ...            generations=200, intensity=1.0, payoffs="one-shot", seed=1)
     >>> r.to_dict()["fixation"]["character"]
@@ -282,19 +303,25 @@ def evolve(
     gens = _positive_int(generations, "generations", 0)
     n_runs = _positive_int(runs, "runs")
     every = _positive_int(record_every, "record_every")
-    length = Length(turns=turns, continuation=continuation)
-    noise = check_probability(noise, "noise")
-    misread = check_probability(misread, "misread")
     mu = check_probability(mutation, "mutation")
     w = float(intensity)
     if not np.isfinite(w) or w < 0:
         raise InvalidParameter(f"intensity must be a non-negative number, got {intensity!r}")
     s = resolve_seed(seed)
 
-    # the game: group or two-player
+    # the game: group or two-player; the conditions of the matches behind the payoffs
     group: GroupGame | None = None
     two: Game | None = None
-    if isinstance(game, GroupGame):
+    if conditions is not None:
+        if game is not None:
+            raise InvalidParameter(
+                "give conditions or game, not both (put a two-player game in the Conditions)"
+            )
+        cond = resolve_conditions(
+            conditions, turns=turns, continuation=continuation, noise=noise, misread=misread
+        )
+        two = cond.game
+    elif isinstance(game, GroupGame):
         group = game
     elif isinstance(game, str) and is_group_game(game):
         group = parse_group_game(game)
@@ -302,15 +329,27 @@ def evolve(
         two = parse_game(game)
     else:
         two = game
+    if conditions is None:
+        cond = resolve_conditions(
+            None, turns=turns, continuation=continuation, noise=noise, misread=misread
+        )
+    if source == "matches":
+        cond.match_length()
 
     # the structure
+    if isinstance(graph, Structure | GraphSpec):
+        given = [k for k, v in (("neighbourhood", neighbourhood), ("boundary", boundary)) if v]
+        if given:
+            raise InvalidParameter(
+                f"give {' and '.join(given)} in the GraphSpec, not with a {type(graph).__name__}"
+            )
     if isinstance(graph, Structure):
         struct = graph
     else:
-        struct = parse_graph(
-            graph, neighbourhood=neighbourhood, boundary=boundary,
-            seed=engine.derived_seed(s, engine.PURPOSE_GRAPH),
+        spec = graph if isinstance(graph, GraphSpec) else GraphSpec(
+            graph, neighbourhood=neighbourhood or "von-neumann", boundary=boundary or "periodic"
         )  # fmt: skip
+        struct = spec.build(derive_seed(s, engine.PURPOSE_GRAPH))
     comp = _composition(population, size, struct)
     if not struct.well_mixed and comp.size != struct.n_sites:
         raise InvalidParameter(
@@ -342,11 +381,8 @@ def evolve(
         dynamics=dyn,
         synchronous=upd == "synchronous",
         source=source,
-        game=game_for(chars, two) if group is None else None,
+        conditions=cond.with_game(game_for(chars, two)) if group is None else cond,
         group=group,
-        length=length,
-        noise=noise,
-        misread=misread,
         intensity=w,
         linear=fit == "linear",
         mutation=mu,
@@ -364,10 +400,10 @@ def evolve(
     )
     out = engine.run(cfg, progress)
     params: dict[str, Any] = {
-        "turns": length.turns,
-        "continuation": length.continuation,
-        "noise": noise,
-        "misread": misread,
+        "turns": cond.turns,
+        "continuation": cond.continuation,
+        "noise": cond.noise,
+        "misread": cond.misread,
         "intensity": w,
         "fitness": fit,
         "mutation": mu,
@@ -399,6 +435,7 @@ def evolve(
         snapshots=out.snapshots,
         payoff_matrix=out.matrix,
         extras=out.extras,
+        conditions=cfg.conditions,
     )
 
 

@@ -23,7 +23,10 @@ import numpy as np
 from trustlab.domain.errors import InvalidParameter, SpecError, UnknownName
 
 __all__ = [
+    "BOUNDARIES",
     "GRAPH_KINDS",
+    "NEIGHBOURHOODS",
+    "GraphSpec",
     "Structure",
     "complete_graph",
     "from_edges",
@@ -230,6 +233,71 @@ def _ints(parts: list[str], spec: str, names: tuple[str, ...]) -> list[int]:
         except ValueError:
             raise SpecError(f"graph {spec!r}: {what} must be an integer, got {p!r}") from None
     return out
+
+
+@dataclass(frozen=True)
+class GraphSpec:
+    """The population's structure as one value: a graph spec with the lattice's neighbourhood and
+    boundary, validated when made; :meth:`build` draws the graph.
+
+    Parameters
+    ----------
+    graph : str
+        ``well-mixed``, ``lattice:WxH``, ``ring:N:k``, ``random-regular:N:k``,
+        ``erdos-renyi:N:p``, ``barabasi-albert:N:m``, ``watts-strogatz:N:k:p`` or ``edges:FILE``.
+    neighbourhood : {"von-neumann", "moore"}
+        A lattice's neighbours (4 or 8).
+    boundary : {"periodic", "fixed"}
+        A lattice's boundary.
+
+    Raises
+    ------
+    UnknownName
+        For an unknown kind of graph, neighbourhood or boundary (the message names the closest).
+
+    Examples
+    --------
+    >>> from trustlab import GraphSpec, evolve
+    >>> spec = GraphSpec("lattice:6x5", neighbourhood="moore")
+    >>> spec.kind, spec.build().n_sites
+    ('lattice', 30)
+    >>> r = evolve("always-cooperate:0.5,always-defect:0.5", graph=spec, dynamics="fermi",
+    ...            payoffs="one-shot", generations=2, seed=1)
+    >>> r.structure["graph"], r.size
+    ('lattice:6x5', 30)
+    """
+
+    graph: str = "well-mixed"
+    neighbourhood: str = "von-neumann"
+    boundary: str = "periodic"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.graph, str):
+            raise InvalidParameter(
+                f"graph must be a spec such as 'lattice:50x50', got {self.graph!r}"
+            )
+        if self.kind not in GRAPH_KINDS:
+            raise UnknownName("graph", self.kind, GRAPH_KINDS)
+        if self.neighbourhood not in NEIGHBOURHOODS:
+            raise UnknownName("neighbourhood", self.neighbourhood, NEIGHBOURHOODS)
+        if self.boundary not in BOUNDARIES:
+            raise UnknownName("boundary", self.boundary, BOUNDARIES)
+
+    @property
+    def kind(self) -> str:
+        """The kind of graph (``lattice``, ``ring``...)."""
+        return self.graph.strip().partition(":")[0].lower().replace("_", "-")
+
+    @property
+    def well_mixed(self) -> bool:
+        """Whether everyone is everyone's neighbour."""
+        return self.kind == "well-mixed"
+
+    def build(self, seed: int = 0) -> Structure:
+        """The structure (random graphs drawn with ``seed``)."""
+        return parse_graph(
+            self.graph, neighbourhood=self.neighbourhood, boundary=self.boundary, seed=seed
+        )
 
 
 def parse_graph(

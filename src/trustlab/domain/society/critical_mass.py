@@ -35,11 +35,12 @@ import numba
 import numpy as np
 
 from trustlab.domain.errors import InvalidParameter
-from trustlab.domain.matches import version
 from trustlab.domain.play import check_probability, resolve_seed
+from trustlab.domain.provenance import version
 from trustlab.domain.society.agents import get_member
 from trustlab.domain.society.config import SocietyConfig
 from trustlab.domain.society.simulation import run_until_decided
+from trustlab.kernel.rng import replicate_seed
 
 __all__ = [
     "DEFAULT_SHARES",
@@ -316,8 +317,7 @@ def run_seed(seed: int, agents_share: int, replicate: int) -> int:
     >>> run_seed(1, 30, 0) != run_seed(1, 30, 1) != run_seed(1, 31, 0)
     True
     """
-    ss = np.random.SeedSequence(seed, spawn_key=(agents_share, replicate))
-    return int(ss.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+    return replicate_seed(seed, agents_share, replicate)
 
 
 def critical_mass(

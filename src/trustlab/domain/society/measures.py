@@ -40,11 +40,11 @@ import numpy as np
 from trustlab.domain.actions import answer as _ve_answer
 from trustlab.domain.actions import is_open as _ve_open
 from trustlab.domain.society.agents import giver_mask
+from trustlab.domain.society.state import SocietyState
 from trustlab.kernel import society as K
 
 if TYPE_CHECKING:
     from trustlab.domain.society.config import SocietyConfig
-    from trustlab.domain.society.simulation import SocietyState
 
 __all__ = [
     "Mark",

@@ -18,7 +18,7 @@ from trustlab.domain.characters.machine import replace_action
 from trustlab.domain.society.config import SocietyConfig
 from trustlab.domain.society.simulation import SocietyState, _Prepared, attribute
 from trustlab.kernel import society as K
-from trustlab.kernel.rng import GAMMA, MASK64, base_key_py, mix64_py, uniform_pair_py
+from trustlab.kernel.rng import base_key_py, child_key_py, uniform_pair_py
 
 __all__ = ["reference_step"]
 
@@ -58,7 +58,7 @@ def _seek(st: SocietyState, prep: _Prepared, config: SocietyConfig, rnd: int) ->
     if mode == "none":
         return
     n, cap = int(st.rel.shape[0]), int(st.rel.shape[1])
-    start = int(mix64_py((st.seed + (rnd + 1) * GAMMA) & MASK64) % n)
+    start = int(child_key_py(st.seed, rnd) % n)
 
     def stranger(i: int, u: float) -> int:
         j = min(int(u * (n - 1)), n - 2)

@@ -43,7 +43,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from trustlab.domain.matches import version
+        from trustlab.domain.provenance import version
 
         sys.stdout.write(f"trustlab {version()}\n")
         raise typer.Exit()

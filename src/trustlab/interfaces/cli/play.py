@@ -17,6 +17,7 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.errors import UnknownName
 from trustlab.domain.games import Game
 from trustlab.domain.matches import play_match
+from trustlab.domain.play import characters_for
 from trustlab.domain.tournaments import play_tournament
 from trustlab.interfaces.cli._common import (
     ContinuationOpt,
@@ -191,8 +192,7 @@ def tournament_entrants(
     if tags:
         chosen = _with_tags(tags)
     elif every:
-        k = 2 if game is None else game.n_actions
-        chosen = [c for c in catalogue().values() if c.n_actions <= k]
+        chosen = characters_for(game)
     else:
         chosen = select(["explorable"])
     return [c.name for c in chosen]

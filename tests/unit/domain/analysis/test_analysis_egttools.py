@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from peer_libraries import peer
-from trustlab.domain.analysis.fixation import fixation_probability, rare_mutation_stationary
+from trustlab import fixation_probability, rare_mutation_stationary
 
 pytestmark = pytest.mark.peers
 egttools_analytical = peer("egttools.analytical")

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from trustlab import GameError, InvalidParameter
 from trustlab.domain.analysis.fixation import (
     check_payoff_matrix,
     fixation_matrix,
@@ -15,7 +16,6 @@ from trustlab.domain.analysis.fixation import (
     moran_constant_fitness,
     rare_mutation_stationary,
 )
-from trustlab.domain.errors import GameError, InvalidParameter
 
 PD = [[3.0, 0.0], [5.0, 1.0]]
 STAG = [[4.0, 0.0], [3.0, 1.0]]

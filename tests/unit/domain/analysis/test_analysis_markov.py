@@ -5,17 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from trustlab import (
+    Character,
+    InvalidParameter,
+    TrustlabError,
+    get_character,
+    memory_one,
+    play_match,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
 from trustlab.domain.analysis import (
     ReducibleChain,
     expected_payoff_matrix,
     long_run_payoffs,
     product_chain,
 )
-from trustlab.domain.characters import get_character, memory_one
-from trustlab.domain.characters.character import Character
-from trustlab.domain.errors import InvalidParameter, TrustlabError
-from trustlab.domain.games import prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import play_match
 
 PD = prisoners_dilemma()
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from trustlab import GameError, InvalidParameter
 from trustlab.domain.analysis.replicator import (
     analyze_replicator,
     classify_two,
     integrate_replicator,
     rest_points,
 )
-from trustlab.domain.errors import GameError, InvalidParameter
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,15 @@ import math
 import numpy as np
 import pytest
 
+from trustlab import (
+    Character,
+    InvalidParameter,
+    catalogue,
+    compile_rule,
+    long_run_payoffs,
+    memory_one,
+    vulnerability_exchange,
+)
 from trustlab.domain.actions import (
     EXPLOITS,
     GUARDED_EXPLOIT,
@@ -15,13 +24,8 @@ from trustlab.domain.actions import (
     OPEN_SUPPORT,
     OPEN_WITHHOLD,
 )
-from trustlab.domain.analysis.markov import long_run_payoffs
 from trustlab.domain.analysis.traits import TRAIT_NAMES, niceness, trait_profile
-from trustlab.domain.characters import catalogue, compile_rule, memory_one
-from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.machine import StateMachine
-from trustlab.domain.errors import InvalidParameter
-from trustlab.domain.games import vulnerability_exchange
 
 
 def _wsls_self(eps: float) -> float:

@@ -16,14 +16,22 @@ import re
 import numpy as np
 import pytest
 
-from trustlab.domain.actions import EXPLOITS, LIFT_ACTION, N_EXCHANGE_ACTIONS, OPEN_EXPLOIT
+from trustlab import (
+    Character,
+    CompileError,
+    StateMachine,
+    play_match,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
+from trustlab.domain.actions import (
+    EXPLOITS,
+    LIFT_ACTION,
+    N_EXCHANGE_ACTIONS,
+    OPEN_EXPLOIT,
+)
 from trustlab.domain.analysis.traits import niceness
 from trustlab.domain.characters.catalogue import CATALOGUE, catalogue, get_character, select
-from trustlab.domain.characters.character import Character
-from trustlab.domain.characters.machine import StateMachine
-from trustlab.domain.errors import CompileError
-from trustlab.domain.games import prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import play_match
 
 NAMES = [e.name for e in CATALOGUE]
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -10,14 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import machines, noise_rates, seeds
-from trustlab.domain.characters.compile import (
+from trustlab import (
+    CompileError,
+    InvalidParameter,
+    TrustlabError,
     compile_history_rule,
     compile_rule,
     memory_one,
     reactive,
 )
 from trustlab.domain.characters.machine import StateMachine, play_reference
-from trustlab.domain.errors import CompileError, InvalidParameter, TrustlabError
 
 
 def _tft_rule() -> StateMachine:

@@ -7,15 +7,21 @@ import math
 import numpy as np
 import pytest
 
+from trustlab import (
+    GameError,
+    InvalidParameter,
+    SpecError,
+    UnknownName,
+    play_match,
+    prisoners_dilemma,
+    vulnerability_exchange,
+)
 from trustlab.domain.characters.catalogue import FAMILIES, get_character
 from trustlab.domain.characters.machine import play_reference
 from trustlab.domain.characters.zero_determinant import (
     generous_probability,
     zero_determinant_vector,
 )
-from trustlab.domain.errors import GameError, InvalidParameter, SpecError, UnknownName
-from trustlab.domain.games import prisoners_dilemma, vulnerability_exchange
-from trustlab.domain.matches import play_match
 from trustlab.interfaces.cli import main
 
 

@@ -9,10 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strategies import machines, noise_rates, seeds
+from trustlab import CompileError, InvalidParameter, TrustlabError, memory_one, reactive
 from trustlab.domain.actions import GUARDED_EXPLOIT, OPEN_SUPPORT
-from trustlab.domain.characters.compile import memory_one, reactive
 from trustlab.domain.characters.machine import StateMachine, play_reference, replace_action
-from trustlab.domain.errors import CompileError, InvalidParameter, TrustlabError
 
 TFT_POLICY = np.array([[1.0, 0.0], [0.0, 1.0]])
 TFT_TRANS = np.array([[[0, 1], [0, 1]], [[0, 1], [0, 1]]])

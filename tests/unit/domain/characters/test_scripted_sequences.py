@@ -9,13 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.actions import C, D
+from trustlab import C, Character, D, MatchResult, compile_rule, play_match, vulnerability_exchange
 from trustlab.domain.characters import classics as cl
-from trustlab.domain.characters.character import Character
-from trustlab.domain.characters.compile import compile_rule
 from trustlab.domain.characters.machine import play_reference
-from trustlab.domain.games import vulnerability_exchange
-from trustlab.domain.matches import MatchResult, play_match
 
 LETTERS_2 = "CD"
 # open+support, open+withhold (talks), open+exploit,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from trustlab import (
+    Character,
+    CompileError,
+    InvalidParameter,
+    TrustlabError,
+    compile_rule,
+    play_match,
+)
 from trustlab.domain.actions import GUARDED_SUPPORT, OPEN_SUPPORT, C, D
-from trustlab.domain.characters import Character, compile_rule
 from trustlab.domain.characters.archetypes import betrayed
-from trustlab.domain.errors import CompileError, InvalidParameter, TrustlabError
-from trustlab.domain.matches import play_match
 
 
 def one_line(error: TrustlabError) -> str:

@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from trustlab import InvalidParameter, play_match
 from trustlab.domain.characters.zero_determinant import zero_determinant_vector
-from trustlab.domain.errors import InvalidParameter
-from trustlab.domain.matches import play_match
 
 TURNS = 2000
 REPS = 24

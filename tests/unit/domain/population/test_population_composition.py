@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trustlab.domain.errors import InvalidParameter, UnknownName
+from trustlab import InvalidParameter, UnknownName
 from trustlab.domain.population.composition import parse_population
 
 

@@ -6,9 +6,7 @@ import numpy as np
 import pytest
 
 from numba_threads import at_threads
-from trustlab.domain.errors import InvalidParameter, TrustlabError, UnknownName
-from trustlab.domain.games import matrix_game
-from trustlab.domain.population import evolve
+from trustlab import InvalidParameter, TrustlabError, UnknownName, evolve, matrix_game
 
 
 def test_history_starts_at_the_initial_counts_and_records_every_k():

@@ -8,8 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from trustlab.domain.errors import InvalidParameter, SpecError
-from trustlab.domain.population import evolve
+from trustlab import InvalidParameter, SpecError, evolve
 from trustlab.domain.population.groups import (
     fixation_probabilities,
     gradient_of_selection,

@@ -24,10 +24,10 @@ def _run_sites(types0, s, A, act, mode, dyn, sync, *, mu=0.0, linear=False, self
     final = np.zeros((runs, m), dtype=np.int64)
     fix = np.full(runs, -1, dtype=np.int64)
     step = np.full(runs, -1, dtype=np.int64)
-    kp.evolve_sites(t, m, act, s.indptr, s.indices, A, mode, self_int, average, gkind, gpar,
-                    fixed, dyn, sync, 0.7, linear, mu, np.arange(m, dtype=np.int64), 0, 0, gens,
-                    np.uint64(seed), 1, False, hist, np.zeros((0, 0, n), np.int32), final, fix,
-                    step)  # fmt: skip
+    kp.evolve_sites(t, m, (act, A, mode, self_int, average, gkind, gpar), (s.indptr, s.indices),
+                    fixed, (dyn, sync, 0.7, linear, mu, np.arange(m, dtype=np.int64)),
+                    (0, 0, gens, np.uint64(seed), 1, False),
+                    (hist, np.zeros((0, 0, n), np.int32), final, fix, step))  # fmt: skip
     ref = evolve_sites_reference(types0, s.indptr, s.indices, A, act, mode, self_int, average,
                                  gkind, gpar, fixed, dyn, sync, 0.7, linear, mu,
                                  np.arange(m), 0, gens, seed)  # fmt: skip
@@ -85,9 +85,10 @@ def test_counts_kernel_matches_reference(dyn, self_int):
         final = np.zeros((2, m), dtype=np.int64)
         fix = np.full(2, -1, dtype=np.int64)
         step = np.full(2, -1, dtype=np.int64)
-        kp.evolve_counts(c, PD, act, table, mode, self_int, True, dyn, 0.9, False, mu,
-                         np.arange(m, dtype=np.int64), 0, 4, np.uint64(3), 1, False, hist, final,
-                         fix, step)  # fmt: skip
+        kp.evolve_counts(c, (act, PD, mode, self_int, True, 0, np.zeros(1)), table,
+                         (dyn, False, 0.9, False, mu, np.arange(m, dtype=np.int64)),
+                         (0, 0, 4, np.uint64(3), 1, False),
+                         (hist, np.zeros((0, 0, 0), np.int32), final, fix, step))  # fmt: skip
         ref = evolve_counts_reference(counts0, PD, act, table, mode, self_int, True, dyn, 0.9,
                                       False, mu, np.arange(m), 0, 4, 3)  # fmt: skip
         np.testing.assert_array_equal(final, ref)
@@ -107,18 +108,18 @@ def test_parallel_synchronous_generation_draws_what_the_run_kernel_draws(dyn, mu
     A = np.array([[1.0, 0.0], [b, 0.0]])
     m = 2
     t = types0.copy()
-    kp.evolve_sites(t, m, np.zeros(2, np.int64), s.indptr, s.indices, A, kp.PAIR, True, False,
-                    0, np.zeros(1), np.zeros((1, 0)), dyn, True, 1.0, False, mu,
-                    np.arange(2, dtype=np.int64), 0, 0, gens, np.uint64(4), 1, False,
-                    np.zeros((1, gens + 1, m), np.int64), np.zeros((0, 0, n), np.int32),
-                    np.zeros((1, m), np.int64), np.full(1, -1), np.full(1, -1))  # fmt: skip
+    payoff = (np.zeros(2, np.int64), A, kp.PAIR, True, False, 0, np.zeros(1))
+    graph = (s.indptr, s.indices)
+    rule = (dyn, True, 1.0, False, mu, np.arange(2, dtype=np.int64))
+    kp.evolve_sites(t, m, payoff, graph, np.zeros((1, 0)), rule,
+                    (0, 0, gens, np.uint64(4), 1, False),
+                    (np.zeros((1, gens + 1, m), np.int64), np.zeros((0, 0, n), np.int32),
+                     np.zeros((1, m), np.int64), np.full(1, -1), np.full(1, -1)))  # fmt: skip
     u = types0[0].copy()
     nxt = np.empty_like(u)
     pay, nc = np.zeros(n), np.zeros(n, np.int64)
     for g in range(gens):
-        kp.site_payoffs(u, np.zeros(2, np.int64), s.indptr, s.indices, A, kp.PAIR, True, False,
-                        0, np.zeros(1), nc, pay)  # fmt: skip
-        kp.sync_generation(u, nxt, 0, g, np.uint64(4), dyn, 1.0, mu,
-                           np.arange(2, dtype=np.int64), pay, s.indptr, s.indices)  # fmt: skip
+        kp.site_payoffs(u, payoff, graph, nc, pay)
+        kp.sync_generation(u, nxt, 0, g, np.uint64(4), rule, pay, graph)
         u[:] = nxt
     np.testing.assert_array_equal(t[0], u)

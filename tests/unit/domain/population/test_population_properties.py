@@ -41,11 +41,12 @@ def test_site_kernel_equals_reference_and_conserves_individuals(
     types0 = initial_types(counts, 2, seed=seed % 1000)
     t = types0.copy()
     final = np.zeros((2, 3), dtype=np.int64)
-    kp.evolve_sites(t, 3, np.zeros(3, np.int64), s.indptr, s.indices, A, kp.PAIR, self_int,
-                    average, 0, np.zeros(1), np.zeros((2, 0)), dyn, sync, w, False, mu,
-                    np.arange(3, dtype=np.int64), 0, 0, 2, np.uint64(seed), 1, False,
-                    np.zeros((2, 3, 3), np.int64), np.zeros((0, 0, n), np.int32), final,
-                    np.full(2, -1), np.full(2, -1))  # fmt: skip
+    kp.evolve_sites(t, 3, (np.zeros(3, np.int64), A, kp.PAIR, self_int, average, 0, np.zeros(1)),
+                    (s.indptr, s.indices), np.zeros((2, 0)),
+                    (dyn, sync, w, False, mu, np.arange(3, dtype=np.int64)),
+                    (0, 0, 2, np.uint64(seed), 1, False),
+                    (np.zeros((2, 3, 3), np.int64), np.zeros((0, 0, n), np.int32), final,
+                     np.full(2, -1), np.full(2, -1)))  # fmt: skip
     ref = evolve_sites_reference(types0, s.indptr, s.indices, A, np.zeros(3), kp.PAIR, self_int,
                                  average, 0, np.zeros(1), np.zeros((2, 0)), dyn, sync, w, False,
                                  mu, np.arange(3), 0, 2, seed)  # fmt: skip

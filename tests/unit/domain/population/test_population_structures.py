@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.errors import InvalidParameter, SpecError, UnknownName
+from trustlab import InvalidParameter, SpecError, UnknownName
 from trustlab.domain.population.structures import lattice, parse_graph, ring
 
 
@@ -93,3 +93,30 @@ def test_periodic_lattice_rows_equal_the_general_edge_list(
     np.testing.assert_array_equal(got.indices, want.indices)
     assert got.indices.dtype == want.indices.dtype
     assert got.shape == (height, width)
+
+
+def test_a_graph_spec_is_one_validated_value() -> None:
+    from trustlab import GraphSpec, evolve
+
+    spec = GraphSpec("Lattice:5x4", neighbourhood="moore", boundary="fixed")
+    assert spec.kind == "lattice" and not spec.well_mixed and GraphSpec().well_mixed
+    built = spec.build()
+    assert built.n_sites == 20 and built.degrees.max() == 8 and built.degrees.min() == 3
+    for bad, what in (
+        ({"graph": "lattic:5x5"}, "unknown graph 'lattic'"),
+        ({"neighbourhood": "hex"}, "unknown neighbourhood 'hex'"),
+        ({"boundary": "open"}, "unknown boundary 'open'"),
+    ):
+        with pytest.raises(UnknownName, match=what):
+            GraphSpec(**bad)
+    with pytest.raises(InvalidParameter, match="give neighbourhood in the GraphSpec"):
+        evolve("always-cooperate:0.5,always-defect:0.5", graph=spec, neighbourhood="moore")
+    # the value and the loose keywords give the same evolution
+    kw = {"dynamics": "fermi", "payoffs": "one-shot", "generations": 5, "seed": 3}
+    pop = "always-cooperate:0.6,always-defect:0.4"
+    a = evolve(pop, graph=GraphSpec("ring:30:4"), **kw)  # type: ignore[arg-type]
+    b = evolve(pop, graph="ring:30:4", **kw)  # type: ignore[arg-type]
+    assert np.array_equal(a.history, b.history) and a.to_dict() == b.to_dict()
+    c = evolve(pop, graph=spec, **kw)  # type: ignore[arg-type]
+    d = evolve(pop, graph="lattice:5x4", neighbourhood="moore", boundary="fixed", **kw)  # type: ignore[arg-type]
+    assert np.array_equal(c.history, d.history)

@@ -45,29 +45,30 @@ def test_no_change_control_never_succeeds_below_the_threshold() -> None:
     assert [c["undecided"] for c in r.curve] == [3, 3, 3]
     assert [c["final_share"] for c in r.curve] == pytest.approx([0.3, 0.6, 0.9])
     # the same society with revision on decides and finds a critical share inside the grid
-    on = critical_mass(base.with_(revision_interval=10, rounds=1500), shares=[0.02, 0.3, 0.6],
+    on = critical_mass(base.with_(revision_interval=10, rounds=1500), shares=[0.01, 0.3, 0.6],
                        runs=6, refine=False, seed=4)  # fmt: skip
-    assert on.critical_share is not None and 0.02 < on.critical_share < 0.6
+    assert on.critical_share is not None and 0.01 < on.critical_share < 0.6
     assert [c["success_rate"] for c in on.curve] == [0.0, 1.0, 1.0]
 
 
 def test_a_few_openers_lose_and_enough_of_them_win() -> None:
-    # bistable: 2 % reciprocators among the guarded die out in every run, 30 % take over
+    # bistable: one reciprocator among 99 guarded dies out in nearly every run (it pays the
+    # exposure to each new partner; drift alone rescues it now and then), 30 % take over
     base = SocietyConfig("guarded:1", rounds=1500, **SMALL)
-    r = critical_mass(base, shares=[0.02, 0.3], runs=6, refine=False, seed=5)
+    r = critical_mass(base, shares=[0.01, 0.3], runs=6, refine=False, seed=5)
     low, high = r.curve
-    assert low["failures"] == 6 and low["initiator_payoff_early"] < 0  # exposure to the guarded
+    assert low["failures"] >= 5 and low["initiator_payoff_early"] < 0  # exposure to the guarded
     assert high["successes"] == 6 and high["final_share"] >= 0.95
     assert low["guarded_payoff"] == 0.0  # the guarded never open, never give
 
 
 def test_doubling_the_rounds_keeps_the_answer_inside_its_interval() -> None:
-    # at 600 rounds 14 of 60 runs are still undecided and are left out, not counted as
-    # failures; at 1200 all are decided: the answer must stay inside each other's interval
-    base = SocietyConfig("guarded:1", rounds=600, **SMALL)
-    kw = dict(shares=[0.04, 0.08, 0.12, 0.16, 0.24], runs=12, refine=False, seed=7)
+    # at 300 rounds 18 of 72 runs are still undecided and are left out, not counted as
+    # failures; at 600 only 3: the answer must stay inside each other's interval
+    base = SocietyConfig("guarded:1", rounds=300, **SMALL)
+    kw = dict(shares=[0.02, 0.04, 0.06, 0.08, 0.12, 0.16], runs=12, refine=False, seed=7)
     short = critical_mass(base, **kw)
-    long = critical_mass(base.with_(rounds=1200), **kw)
+    long = critical_mass(base.with_(rounds=600), **kw)
     for a, b in ((short, long), (long, short)):
         lo, hi = a.interval
         assert a.critical_share is not None and lo is not None and hi is not None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trustlab.domain.society import SocietyConfig, run_society
+from trustlab import SocietyConfig, run_society
 from trustlab.domain.society import simulation as S
 from trustlab.kernel import society as K
 

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from numba_threads import at_threads
-from trustlab.domain.games import prisoners_dilemma
-from trustlab.domain.society import SocietyConfig, run_society
+from trustlab import SocietyConfig, prisoners_dilemma, run_society
 from trustlab.domain.society import simulation as S
 from trustlab.domain.society.reference import reference_step
 
