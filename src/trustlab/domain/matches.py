@@ -100,12 +100,9 @@ def run_units(
         bounds.append(min(n, max(nxt, bounds[-1] + 1)))
     done = 0
     for lo, hi in itertools.pairwise(bounds):
-        play_units(
-            packed.cum, packed.det, packed.trans, packed.init,
-            unit_a[lo:hi], unit_b[lo:hi], unit_match[lo:hi], unit_rep[lo:hi], turns[lo:hi],
-            noise, misread, np.uint64(seed), joint[lo:hi],
-            hist[lo:hi] if history else hist,
-        )  # fmt: skip
+        units = (unit_a[lo:hi], unit_b[lo:hi], unit_match[lo:hi], unit_rep[lo:hi], turns[lo:hi])
+        out = (joint[lo:hi], hist[lo:hi] if history else hist)
+        play_units(packed.bundle, units, (noise, misread, np.uint64(seed)), out)
         done += int(turns[lo:hi].sum())
         if progress is not None:
             progress(done, int(cum_turns[-1]))

@@ -123,6 +123,11 @@ class PackedMachines:
     def n_actions(self) -> int:
         return int(self.cum.shape[2])
 
+    @property
+    def bundle(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(cum, det, trans, init)``: the kernel's machines bundle."""
+        return self.cum, self.det, self.trans, self.init
+
 
 def pack(machines: Sequence[StateMachine], n_actions: int) -> PackedMachines:
     """Pad ``machines`` (lifted to ``n_actions`` where needed) into the kernel's arrays."""
