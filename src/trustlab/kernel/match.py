@@ -29,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numba import njit, prange
+from numba import njit, parallel_chunksize, prange
 
 from trustlab.kernel.rng import GAMMA, base_key, mix64, uniform_pair
 
@@ -373,6 +373,11 @@ def _block_units(
 
 _NO_HISTORY = np.zeros((0, 0, 2, 3), dtype=np.int8)
 
+#: lockstep iterations (two units each) a thread takes at a time in :func:`play_pairs`: threads
+#: take work as they finish (dynamic scheduling) rather than half each, so one thread delayed by
+#: another process does not hold up the block; results do not depend on it
+PARALLEL_CHUNK = 32
+
 
 def play_pairs(
     machines: Bundle, block: Bundle, draws: Bundle, scoring: Bundle, acc: Bundle, detail: Bundle
@@ -401,5 +406,6 @@ def play_pairs(
     k = machines[0].shape[2]
     units = (*_block_units(pair_a, pair_b, pair_match, reps, lo, hi), turns)
     joint = np.zeros((hi - lo, k, k), dtype=np.int64)
-    play_units(machines, units, draws, (joint, _NO_HISTORY))
+    with parallel_chunksize(PARALLEL_CHUNK):
+        play_units(machines, units, draws, (joint, _NO_HISTORY))
     _fold(joint, turns, lo, reps, scoring, acc, detail)
