@@ -795,8 +795,16 @@ def markdown(record: dict[str, Any]) -> str:
             med = p["median_round_fraction"]
             lines += ["", f"Whole process / C loop, round by round: {p['round_fractions']} "
                       f"(median {med:.2f}); loads {p['loads']}."]  # fmt: skip
+        if "process_rerun" in c:  # the side-by-side check again, alone, when the load was lower
+            p = c["process_rerun"]
+            med, lo, hi = p["median_round_fraction"], p["loads"][0][0], p["loads"][-1][0]
+            lines += ["", f"Rerun alone, {len(p['round_fractions'])} rounds: whole process "
+                      f"{_m(p['trustlab']['turns_per_s'])} against the C loop's "
+                      f"{_m(p['c']['turns_per_s'])} on {p['threads']} threads, "
+                      f"{100 * p['fraction_of_c']:.0f}% (rounds {p['round_fractions']}, "
+                      f"median {med:.2f}; loads {lo}–{hi})."]  # fmt: skip
     if "phases" in record:
-        ph = record["phases"]
+        ph = record.get("phases_rerun", record["phases"])
         lines += ["", f"Where the whole process's time goes ({ph['turns']:.2e} match-turns, "
                   f"{ph['threads']} threads, load {ph['load_before'][0]}–{ph['load_after'][0]}):",
                   "", "| phase | wall s | CPU s |", "|---|---|---|"]  # fmt: skip
