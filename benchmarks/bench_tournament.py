@@ -132,7 +132,7 @@ def time_trustlab(
     finally:
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     result = m.pop("value")
-    turns = int(result.turns.sum())
+    turns = int(result.pair_turns.sum())
     return {**m, "turns": turns, "turns_per_s": _rate(turns, m["seconds"]),
             "turns_per_cpu_s": _rate(turns, m["cpu_seconds"]), "result": result}  # fmt: skip
 
@@ -210,8 +210,9 @@ def memory_one_vector(name: str) -> list[float]:
 
 
 def build_ceiling(*, force: bool = False) -> Path | None:
-    """Compile ``c/memory_one.c`` with ``gcc -O3 -march=native`` into ``_build/`` (None: no gcc)."""
-    exe = BUILD / "memory_one"
+    """Compile ``c/memory_one.c`` with ``gcc -O3 -march=native -fopenmp`` into ``_build/``
+    (None: no gcc)."""
+    exe = BUILD / "memory_one_omp"
     src = HERE / "c" / "memory_one.c"
     if exe.exists() and not force and exe.stat().st_mtime >= src.stat().st_mtime:
         return exe
@@ -219,17 +220,22 @@ def build_ceiling(*, force: bool = False) -> Path | None:
     if gcc is None:
         return None
     BUILD.mkdir(parents=True, exist_ok=True)
-    subprocess.run([gcc, "-O3", "-march=native", "-o", str(exe), str(src)], check=True)
+    subprocess.run([gcc, "-O3", "-march=native", "-fopenmp", "-o", str(exe), str(src)],
+                   check=True)  # fmt: skip
     return exe
 
 
-def run_ceiling(exe: Path, vectors: list[list[float]], repetitions: int) -> dict[str, Any]:
-    """One run of the C program: its own loop timing, its process wall time, its counts."""
+def run_ceiling(
+    exe: Path, vectors: list[list[float]], repetitions: int, threads: int = 1
+) -> dict[str, Any]:
+    """One run of the C program on ``threads`` OpenMP threads: its own loop timing, its process
+    wall time, its counts."""
     args = [str(exe), str(TURNS), str(repetitions), repr(CEILING_NOISE), str(SEED)]
     args += [",".join(repr(p) for p in v) for v in vectors]
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
     c0 = cpu_time()
     t0 = time.perf_counter()
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(args, capture_output=True, text=True, check=True, env=env).stdout
     wall = time.perf_counter() - t0
     record = json.loads(out)
     record["wall_seconds"] = wall
@@ -237,11 +243,13 @@ def run_ceiling(exe: Path, vectors: list[list[float]], repetitions: int) -> dict
     return record
 
 
-def time_ceiling(exe: Path, names: list[str], repetitions: int, runs: int) -> dict[str, Any]:
+def time_ceiling(
+    exe: Path, names: list[str], repetitions: int, runs: int, threads: int = 1
+) -> dict[str, Any]:
     """Median of ``runs`` C runs (the loop's own timing and the whole process's)."""
     vectors = [memory_one_vector(n) for n in names]
     before = load()
-    records = [run_ceiling(exe, vectors, repetitions) for _ in range(runs)]
+    records = [run_ceiling(exe, vectors, repetitions, threads) for _ in range(runs)]
     loop = float(np.median([r["seconds"] for r in records]))
     wall = float(np.median([r["wall_seconds"] for r in records]))
     cpu = float(np.median([r["cpu_seconds"] for r in records]))
@@ -249,6 +257,7 @@ def time_ceiling(exe: Path, names: list[str], repetitions: int, runs: int) -> di
     return {
         "seconds": loop,
         "wall_seconds": wall,
+        "threads": int(records[0].get("threads", threads)),
         "runs": [round(r["seconds"], 4) for r in records],
         "load_before": before,
         "load_after": load(),
@@ -280,7 +289,7 @@ def same_work_as_c(c: dict[str, Any], result: Any, repetitions: int) -> bool:
 
     joint = c["joint"]
     keys = pair_key(result.pairs[:, 0], result.pairs[:, 1])
-    ours = result.cooperations.sum(axis=1)  # (pairs, 2): turns i and j cooperated
+    ours = result.pair_cooperations  # (pairs, 2): turns i and j cooperated
     theirs = np.stack([joint[keys, 0] + joint[keys, 1], joint[keys, 0] + joint[keys, 2]], axis=1)
     return bool(np.array_equal(ours, theirs))
 
@@ -357,6 +366,115 @@ def cli_same_work_as_c(c: dict[str, Any], payload: dict[str, Any], names: list[s
         if not np.allclose(pair["scores"], expected[(i, j)], rtol=1e-12, atol=1e-9):
             return False
     return len(payload["pairs"]) == len(expected)
+
+
+def process_vs_c(
+    exe: Path, names: list[str], *, repetitions: int, threads: int, rounds: int
+) -> dict[str, Any]:
+    """The whole ``trustlab tournament`` process against the C program on ``threads`` threads,
+    side by side: each round runs one C process and then one trustlab process (warm cache), so
+    both meet the same load; medians of each and the median of the rounds' ratios.
+
+    The C rate is counted two ways: its play loop only (the ceiling) and its whole process.
+    """
+    vectors = [memory_one_vector(n) for n in names]
+    run_cli(names, repetitions=1, noise=CEILING_NOISE, threads=threads, cache_dir=None)  # warm
+    c_runs, c_walls, cli_runs, loads = [], [], [], []
+    payload: dict[str, Any] = {}
+    joint = None
+    for _ in range(rounds):
+        loads.append(load())
+        c = run_ceiling(exe, vectors, repetitions, threads)
+        joint = np.array(c["joint"], dtype=np.int64)
+        c_runs.append(c["seconds"])
+        c_walls.append(c["wall_seconds"])
+        seconds, payload = run_cli(names, repetitions=repetitions, noise=CEILING_NOISE,
+                                   threads=threads, cache_dir=None)  # fmt: skip
+        cli_runs.append(seconds)
+    loads.append(load())
+    turns = n_pairs(len(names)) * repetitions * TURNS
+    c_loop = float(np.median(c_runs))
+    proc = float(np.median(cli_runs))
+    ratios = [c_s / p_s for c_s, p_s in zip(c_runs, cli_runs, strict=True)]
+    return {
+        "threads": threads,
+        "turns": turns,
+        "loads": loads,
+        "c": {
+            "seconds": c_loop,
+            "runs": [round(x, 4) for x in c_runs],
+            "turns_per_s": _rate(turns, c_loop),
+            "wall_turns_per_s": _rate(turns, float(np.median(c_walls))),
+        },
+        "trustlab": {
+            "seconds": proc,
+            "runs": [round(x, 4) for x in cli_runs],
+            "turns_per_s": _rate(turns, proc),
+        },
+        "fraction_of_c": _rate(turns, proc) / _rate(turns, c_loop),
+        "fraction_of_c_process": _rate(turns, proc) / _rate(turns, float(np.median(c_walls))),
+        "round_fractions": [round(r, 4) for r in ratios],
+        "median_round_fraction": float(np.median(ratios)),
+        "same_moves_as_c": cli_same_work_as_c({"joint": joint}, payload, names, repetitions),
+    }
+
+
+_PHASES = """
+import contextlib, io, json, sys, time
+clock = lambda: (time.perf_counter(), time.process_time())
+marks = [("start", clock())]
+import numba
+marks.append(("import numba (it imports scipy.linalg for BLAS)", clock()))
+import trustlab.interfaces.cli as cli
+marks.append(("import trustlab and its CLI (typer, rich, catalogue)", clock()))
+import trustlab.kernel.match as K
+from trustlab.domain.tournaments import play_tournament
+play_tournament(["tit-for-tat", "random"], turns=5, seed=0)
+marks.append(("first kernel calls: Numba's registries and cache load", clock()))
+spent = {"kernel (play_units)": [0.0, 0.0], "fold into per-pair sums": [0.0, 0.0],
+         "block unit tables": [0.0, 0.0]}
+def timed(fn, key):
+    def call(*a):
+        w, c = clock(); fn(*a); w2, c2 = clock()
+        spent[key][0] += w2 - w; spent[key][1] += c2 - c
+    return call
+K.play_units = timed(K.play_units, "kernel (play_units)")
+K._fold = timed(K._fold, "fold into per-pair sums")
+block = K._block_units
+def units(*a):
+    w, c = clock(); r = block(*a); w2, c2 = clock()
+    spent["block unit tables"][0] += w2 - w; spent["block unit tables"][1] += c2 - c
+    return r
+K._block_units = units
+out = io.StringIO()
+w0, c0 = clock()
+with contextlib.redirect_stdout(out):
+    with contextlib.suppress(SystemExit):
+        cli.main(sys.argv[1:])
+w1, c1 = clock()
+rows = [(b[0], b[1][0] - a[1][0], b[1][1] - a[1][1]) for a, b in zip(marks, marks[1:])]
+rows += [(k, v[0], v[1]) for k, v in spent.items()]
+rows.append(("rest of the command: options, characters, packing, ranking, JSON",
+             (w1 - w0) - sum(v[0] for v in spent.values()),
+             (c1 - c0) - sum(v[1] for v in spent.values())))
+print(json.dumps({"phases": rows, "total": [w1 - marks[0][1][0], c1 - marks[0][1][1]],
+                  "output_bytes": len(out.getvalue())}))
+"""
+
+
+def phases(names: list[str], *, repetitions: int, noise: float, threads: int) -> dict[str, Any]:
+    """Where a whole ``trustlab tournament`` process spends its wall and CPU seconds: imports,
+    Numba's first use (registries, cache load), the kernel, the fold, the rest of the command."""
+    args = ["--threads", str(threads), "tournament", "--strategies", ",".join(names),
+            "--turns", str(TURNS), "--repetitions", str(repetitions), "--noise", repr(noise),
+            "--seed", str(SEED), "--format", "json"]  # fmt: skip
+    before = load()
+    out = subprocess.run([sys.executable, "-c", _PHASES, *args], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    record = dict(json.loads(out.strip().splitlines()[-1]))
+    record.update(load_before=before, load_after=load(), repetitions=repetitions,
+                  turns=n_pairs(len(names)) * repetitions * TURNS, threads=threads)  # fmt: skip
+    return record
 
 
 # --- start-up: import, compile, cache load ---------------------------------------------------
@@ -465,40 +583,8 @@ def run(
                 row[f"ratio_matches_only_{threads}"] = (
                     ours / row["axelrod_matches_only"]["turns_per_s"]
                 )
-        record["peers"].append(row)
-    if axelrod:
-        record["axelrod_import_seconds"] = _AXELROD["seconds"]
-
-    exe = build_ceiling() if ceiling else None
-    if exe is not None:
-        c = time_ceiling(exe, MEMORY_ONE, sizes.ceiling_reps, sizes.runs)
-        ceil: dict[str, Any] = {"characters": MEMORY_ONE, "noise": CEILING_NOISE}
-        ceil["c"] = {k: v for k, v in c.items() if k != "joint"}
-        for threads in sorted({1, cores}):
-            m = time_trustlab(MEMORY_ONE, repetitions=sizes.ceiling_reps, noise=CEILING_NOISE,
-                              threads=threads, runs=sizes.api_runs)  # fmt: skip
-            result = m.pop("result")
-            m["same_moves_as_c"] = same_work_as_c(c, result, sizes.ceiling_reps)
-            m["fraction_of_c"] = m["turns_per_s"] / c["turns_per_s"]
-            m["fraction_of_c_cpu"] = m["turns_per_cpu_s"] / c["turns_per_cpu_s"]
-            ceil[f"trustlab_{threads}"] = m
-        for label, cold in (("cli_warm", False), ("cli_cold", True)) if cli else ():
-            m = time_cli(MEMORY_ONE, repetitions=sizes.cli_reps, noise=CEILING_NOISE,
-                         threads=cores, runs=sizes.runs, cold=cold)  # fmt: skip
-            payload = m.pop("payload")
-            m["same_moves_as_c"] = (
-                cli_same_work_as_c(c, payload, MEMORY_ONE, sizes.cli_reps)
-                if sizes.cli_reps == sizes.ceiling_reps
-                else None
-            )
-            m["fraction_of_c"] = m["turns_per_s"] / c["turns_per_s"]
-            m["fraction_of_c_process"] = m["turns_per_s"] / c["wall_turns_per_s"]
-            m["fraction_of_c_cpu"] = m["turns_per_cpu_s"] / c["turns_per_cpu_s"]
-            ceil[label] = m
-        record["ceiling"] = ceil
-    if cli:  # the peers' tournament as a whole process too
-        for row in record["peers"]:
-            m = time_cli(names, repetitions=sizes.cli_reps, noise=row["noise"], threads=cores,
+        if cli:  # the whole process, measured right after Axelrod's runs (the same load)
+            m = time_cli(names, repetitions=sizes.cli_reps, noise=noise, threads=cores,
                          runs=sizes.runs, cold=False)  # fmt: skip
             m.pop("payload")
             row["cli_warm"] = m
@@ -507,6 +593,38 @@ def run(
                 row["ratio_matches_only_cli"] = (
                     m["turns_per_s"] / row["axelrod_matches_only"]["turns_per_s"]
                 )
+        record["peers"].append(row)
+    if axelrod:
+        record["axelrod_import_seconds"] = _AXELROD["seconds"]
+
+    exe = build_ceiling() if ceiling else None
+    if exe is not None:
+        ceil: dict[str, Any] = {"characters": MEMORY_ONE, "noise": CEILING_NOISE}
+        joint = None
+        for threads in sorted({1, cores}):
+            c = time_ceiling(exe, MEMORY_ONE, sizes.ceiling_reps, sizes.runs, threads=threads)
+            joint = c.pop("joint")
+            ceil[f"c_{threads}"] = c
+            m = time_trustlab(MEMORY_ONE, repetitions=sizes.ceiling_reps, noise=CEILING_NOISE,
+                              threads=threads, runs=sizes.api_runs)  # fmt: skip
+            result = m.pop("result")
+            m["same_moves_as_c"] = same_work_as_c({"joint": joint}, result, sizes.ceiling_reps)
+            m["fraction_of_c"] = m["turns_per_s"] / c["turns_per_s"]
+            m["fraction_of_c_cpu"] = m["turns_per_cpu_s"] / c["turns_per_cpu_s"]
+            ceil[f"trustlab_{threads}"] = m
+        if cli:
+            ceil["process"] = process_vs_c(exe, MEMORY_ONE, repetitions=sizes.cli_reps,
+                                           threads=cores, rounds=sizes.runs)  # fmt: skip
+            m = time_cli(MEMORY_ONE, repetitions=sizes.cli_reps, noise=CEILING_NOISE,
+                         threads=cores, runs=1, cold=True)  # fmt: skip
+            m.pop("payload")
+            m["fraction_of_c"] = m["turns_per_s"] / ceil["process"]["c"]["turns_per_s"]
+            ceil["cli_cold"] = m
+        record["ceiling"] = ceil
+    if cli:
+        run_cli(MEMORY_ONE, repetitions=1, noise=CEILING_NOISE, threads=cores, cache_dir=None)
+        record["phases"] = phases(MEMORY_ONE, repetitions=sizes.cli_reps, noise=CEILING_NOISE,
+                                  threads=cores)  # fmt: skip
     if sizes.startup:
         record["startup"] = startup()
     return record
@@ -514,6 +632,25 @@ def run(
 
 def _m(x: float) -> str:
     return f"{x / 1e6:,.1f} M" if x >= 1e6 else f"{x / 1e3:,.1f} k"
+
+
+def _ceiling_rows(record: dict[str, Any]) -> list[tuple[str, int, dict[str, Any]]]:
+    """(who, threads, measurement) rows of the ceiling table, C first at each thread count."""
+    c = record["ceiling"]
+    rows: list[tuple[str, int, dict[str, Any]]] = []
+    for threads in sorted({1, record["cores"]}):
+        if f"c_{threads}" in c:
+            rows.append(("C -O3 OpenMP (loop)", threads, c[f"c_{threads}"]))
+        rows.append(("trustlab API", threads, c[f"trustlab_{threads}"]))
+    if "process" in c:
+        p = c["process"]
+        rows.append(("C -O3 OpenMP, side by side (loop)", p["threads"], p["c"]))
+        rows.append(("trustlab process, warm cache", p["threads"],
+                     {**p["trustlab"], "fraction_of_c": p["fraction_of_c"],
+                      "same_moves_as_c": p["same_moves_as_c"]}))  # fmt: skip
+    if "cli_cold" in c:
+        rows.append(("trustlab process, cold cache", record["cores"], c["cli_cold"]))
+    return rows
 
 
 def report(record: dict[str, Any]) -> None:
@@ -557,26 +694,30 @@ def report(record: dict[str, Any]) -> None:
 
     if "ceiling" in record:
         c = record["ceiling"]
-        t = Table(title=f"Eight memory-one characters, noise {c['noise']}: trustlab vs plain C")
-        for col in ("who", "threads", "match-turns", "seconds", "turns/s", "of C",
-                    "turns/CPU-s", "of C per CPU-s", "same moves"):  # fmt: skip
+        t = Table(title=f"Eight memory-one characters, noise {c['noise']}: trustlab vs C OpenMP")
+        for col in ("who", "threads", "turns/s", "of C (same threads)", "same moves"):
             t.add_column(col, justify="right")
-        cc = c["c"]
-        t.add_row("C -O3 (loop)", "1", f"{cc['turns']:,}", f"{cc['seconds']:.2f}",
-                  _m(cc["turns_per_s"]), "100%", _m(cc["turns_per_cpu_s"]), "100%",
-                  "")  # fmt: skip
-        rows = [("trustlab API", threads, c[f"trustlab_{threads}"])
-                for threads in sorted({1, cores})]  # fmt: skip
-        rows += [(f"trustlab process, {k[4:]}", cores, c[k])
-                 for k in ("cli_warm", "cli_cold") if k in c]  # fmt: skip
-        for who, threads, m in rows:
-            same = {True: "yes", False: "NO", None: "–"}[m["same_moves_as_c"]]
-            t.add_row(who, str(threads), f"{m['turns']:,}", f"{m['seconds']:.2f}",
-                      _m(m["turns_per_s"]), f"{100 * m['fraction_of_c']:.0f}%",
-                      _m(m["turns_per_cpu_s"]), f"{100 * m['fraction_of_c_cpu']:.0f}%",
-                      same)  # fmt: skip
+        for who, threads, m in _ceiling_rows(record):
+            same = {True: "yes", False: "NO", None: "–"}[m.get("same_moves_as_c")]
+            frac = m.get("fraction_of_c")
+            t.add_row(who, str(threads), _m(m["turns_per_s"]),
+                      "100%" if frac is None else f"{100 * frac:.0f}%", same)  # fmt: skip
         console.print(t)
+        if "process" in c:
+            p = c["process"]
+            med = p["median_round_fraction"]
+            console.print(f"whole process / C loop on {p['threads']} threads, per round: "
+                          f"{p['round_fractions']} (median {med:.2f})")  # fmt: skip
 
+    if "phases" in record:
+        ph = record["phases"]
+        t = Table(title=f"Whole process, {ph['turns']:,} match-turns: where the time goes")
+        for col in ("phase", "wall s", "CPU s"):
+            t.add_column(col, justify="right")
+        for name, wall, cpu in ph["phases"]:
+            t.add_row(name, f"{wall:.2f}", f"{cpu:.2f}")
+        t.add_row("total", f"{ph['total'][0]:.2f}", f"{ph['total'][1]:.2f}")
+        console.print(t)
     if "startup" in record:
         s = record["startup"]
         t = Table(title="Start-up in a fresh process (seconds)")
@@ -636,26 +777,40 @@ def markdown(record: dict[str, Any]) -> str:
         lines += ["", f"Axelrod's import ({record['axelrod_import_seconds']:.1f} s) is excluded."]
     if "ceiling" in record:
         c = record["ceiling"]
-        cc = c["c"]
         lines += [
             "",
-            f"Eight memory-one characters, noise {c['noise']}, against plain C -O3 "
-            "(single-threaded, same draws, same moves checked):",
+            f"Eight memory-one characters, noise {c['noise']}, against plain C -O3 with OpenMP "
+            "(same draws, same moves checked); each trustlab row against the C row of its thread "
+            "count; the whole process and the C program run alternately, round by round:",
             "",
-            "| who | threads | turns/s | of C | turns per CPU-second | of C |",
-            "|---|---|---|---|---|---|",
-            f"| C -O3 | 1 | {_m(cc['turns_per_s'])} | 100% | {_m(cc['turns_per_cpu_s'])} | 100% |",
+            "| who | threads | turns/s | of C |",
+            "|---|---|---|---|",
         ]
-        rows = [("trustlab API", threads, c[f"trustlab_{threads}"])
-                for threads in sorted({1, cores})]  # fmt: skip
-        rows += [(f"trustlab process, {k[4:]} cache", cores, c[k])
-                 for k in ("cli_warm", "cli_cold") if k in c]  # fmt: skip
-        for who, threads, m in rows:
-            lines.append(
-                f"| {who} | {threads} | {_m(m['turns_per_s'])} | "
-                f"{100 * m['fraction_of_c']:.0f}% | {_m(m['turns_per_cpu_s'])} | "
-                f"{100 * m['fraction_of_c_cpu']:.0f}% |"
-            )
+        for who, threads, m in _ceiling_rows(record):
+            frac = m.get("fraction_of_c")
+            lines.append(f"| {who} | {threads} | {_m(m['turns_per_s'])} | "
+                         f"{'100%' if frac is None else f'{100 * frac:.0f}%'} |")  # fmt: skip
+        if "process" in c:
+            p = c["process"]
+            med = p["median_round_fraction"]
+            lines += ["", f"Whole process / C loop, round by round: {p['round_fractions']} "
+                      f"(median {med:.2f}); loads {p['loads']}."]  # fmt: skip
+        if "process_rerun" in c:  # the side-by-side check again, alone, when the load was lower
+            p = c["process_rerun"]
+            med, lo, hi = p["median_round_fraction"], p["loads"][0][0], p["loads"][-1][0]
+            lines += ["", f"Rerun alone, {len(p['round_fractions'])} rounds: whole process "
+                      f"{_m(p['trustlab']['turns_per_s'])} against the C loop's "
+                      f"{_m(p['c']['turns_per_s'])} on {p['threads']} threads, "
+                      f"{100 * p['fraction_of_c']:.0f}% (rounds {p['round_fractions']}, "
+                      f"median {med:.2f}; loads {lo}–{hi})."]  # fmt: skip
+    if "phases" in record:
+        ph = record.get("phases_rerun", record["phases"])
+        lines += ["", f"Where the whole process's time goes ({ph['turns']:.2e} match-turns, "
+                  f"{ph['threads']} threads, load {ph['load_before'][0]}–{ph['load_after'][0]}):",
+                  "", "| phase | wall s | CPU s |", "|---|---|---|"]  # fmt: skip
+        for name, wall, cpu in ph["phases"]:
+            lines.append(f"| {name} | {wall:.2f} | {cpu:.2f} |")
+        lines.append(f"| total | {ph['total'][0]:.2f} | {ph['total'][1]:.2f} |")
     if "startup" in record:
         s = record["startup"]
         lines += ["", "| start-up (s) | import | first tournament | first match with history |",

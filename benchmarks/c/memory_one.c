@@ -7,10 +7,14 @@
  * joint action counts it prints are bit-identical to trustlab's and the benchmark can check that
  * both did the same work.
  *
+ * Parallel with OpenMP over the (pair, repetition) matches (dynamic scheduling, each thread
+ * summing into its own copy of the counts, added up at the end): run it with OMP_NUM_THREADS=2
+ * for the two-core ceiling. Compiled without -fopenmp it is the plain single-threaded loop.
+ *
  * A strategy is "p1,p2,p3,p4,p0": the probability of cooperating after CC, CD, DC, DD (own move
  * first) and on the first move. Actions: C = 0, D = 1.
  *
- * Build: gcc -O3 -march=native -o memory_one memory_one.c
+ * Build: gcc -O3 -march=native -fopenmp -o memory_one memory_one.c
  * Usage: memory_one TURNS REPS NOISE SEED STRATEGY [STRATEGY ...]
  * Prints one JSON object: seconds (the play loop only), turns, and per pair the summed counts of
  * the joint executed actions CC, CD, DC, DD.
@@ -20,6 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define GAMMA 0x9E3779B97F4A7C15ULL
 #define INV32 (1.0 / 4294967296.0)
@@ -85,25 +92,51 @@ int main(int argc, char **argv) {
     int n_pairs = n * (n + 1) / 2;
     int64_t *joint = calloc(4 * (size_t)n_pairs, sizeof(int64_t));
     struct timespec t0, t1;
+#pragma omp parallel
+    { /* start the thread pool before the clock, as trustlab's is started before it is timed */
+    }
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* pair q = j(j+1)/2 + i is (i, j); units u = q * reps + r, in any order across threads */
+    int *pi = malloc(sizeof(int) * (size_t)n_pairs);
+    int *pj = malloc(sizeof(int) * (size_t)n_pairs);
     for (int j = 0; j < n; j++) {
         for (int i = 0; i <= j; i++) {
-            int64_t pair = (int64_t)j * (j + 1) / 2 + i;
-            for (int r = 0; r < reps; r++) {
-                play(p + 5 * i, p + 5 * j, base_key(seed, pair, r), turns, noise, joint + 4 * pair);
-            }
+            pi[j * (j + 1) / 2 + i] = i;
+            pj[j * (j + 1) / 2 + i] = j;
         }
+    }
+    int64_t n_units = (int64_t)n_pairs * reps;
+    int threads = 1;
+#pragma omp parallel
+    {
+#ifdef _OPENMP
+#pragma omp single
+        threads = omp_get_num_threads();
+#endif
+        int64_t *mine = calloc(4 * (size_t)n_pairs, sizeof(int64_t));
+#pragma omp for schedule(dynamic, 256) nowait
+        for (int64_t u = 0; u < n_units; u++) {
+            int64_t pair = u / reps;
+            int64_t r = u - pair * reps;
+            play(p + 5 * pi[pair], p + 5 * pj[pair], base_key(seed, pair, r), turns, noise,
+                 mine + 4 * pair);
+        }
+#pragma omp critical
+        for (int q = 0; q < 4 * n_pairs; q++) joint[q] += mine[q];
+        free(mine);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    printf("{\"seconds\": %.9f, \"turns\": %" PRId64 ", \"joint\": [", secs,
-           (int64_t)n_pairs * reps * turns);
+    printf("{\"seconds\": %.9f, \"threads\": %d, \"turns\": %" PRId64 ", \"joint\": [", secs,
+           threads, (int64_t)n_pairs * reps * turns);
     for (int q = 0; q < n_pairs; q++) {
         printf("%s[%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64 "]", q ? ", " : "",
                joint[4 * q], joint[4 * q + 1], joint[4 * q + 2], joint[4 * q + 3]);
     }
     printf("]}\n");
     free(p);
+    free(pi);
+    free(pj);
     free(joint);
     return 0;
 }

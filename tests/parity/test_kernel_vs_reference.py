@@ -243,8 +243,9 @@ def test_tournament_pairs_are_reference_matches_keyed_by_pair_key(
     chars = [_char(m, f"m{i}") for i, m in enumerate(ms)]
     g = matrix_game([3, 0, 5, 1])
     res = play_tournament(
-        chars, game=g, turns=12, noise=noise, repetitions=2, self_play=self_play, seed=seed
-    )
+        chars, game=g, turns=12, noise=noise, repetitions=2, self_play=self_play, seed=seed,
+        keep_repetitions=True,
+    )  # fmt: skip
     for p, (i, j) in enumerate(res.pairs.tolist()):
         assert i < j or (self_play and i == j)
         for rep in range(2):

@@ -27,7 +27,8 @@ LINE_UP = [
     "extort-2",
     "always-defect",
 ]
-OPTIONS = {"turns": 60, "noise": 0.05, "misread": 0.02, "repetitions": 4, "seed": 2024}
+OPTIONS = {"turns": 60, "noise": 0.05, "misread": 0.02, "repetitions": 4, "seed": 2024,
+           "keep_repetitions": True}  # fmt: skip
 
 
 def _same(a: TournamentResult, b: TournamentResult) -> None:
@@ -35,6 +36,8 @@ def _same(a: TournamentResult, b: TournamentResult) -> None:
     np.testing.assert_array_equal(a.totals, b.totals)
     np.testing.assert_array_equal(a.turns, b.turns)
     np.testing.assert_array_equal(a.cooperations, b.cooperations)
+    for name in ("pair_joint", "pair_turns", "pair_scores", "pair_squares", "pair_wins"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
 
 
 def _tournament(game: str) -> TournamentResult:

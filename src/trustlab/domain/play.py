@@ -131,6 +131,11 @@ class PackedMachines:
     def n_actions(self) -> int:
         return int(self.cum.shape[2])
 
+    @property
+    def bundle(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(cum, det, trans, init)``: the kernel's machines bundle."""
+        return self.cum, self.det, self.trans, self.init
+
 
 def pack(machines: Sequence[StateMachine], n_actions: int) -> PackedMachines:
     """Pad ``machines`` (lifted to ``n_actions`` where needed) into the kernel's arrays."""
@@ -222,12 +227,9 @@ def run_units(
         bounds.append(min(n, max(nxt, bounds[-1] + 1)))
     done = 0
     for lo, hi in itertools.pairwise(bounds):
-        play_units(
-            packed.cum, packed.det, packed.trans, packed.init,
-            unit_a[lo:hi], unit_b[lo:hi], unit_match[lo:hi], unit_rep[lo:hi], turns[lo:hi],
-            noise, misread, np.uint64(seed), joint[lo:hi],
-            hist[lo:hi] if history else hist,
-        )  # fmt: skip
+        units = (unit_a[lo:hi], unit_b[lo:hi], unit_match[lo:hi], unit_rep[lo:hi], turns[lo:hi])
+        out = (joint[lo:hi], hist[lo:hi] if history else hist)
+        play_units(packed.bundle, units, (noise, misread, np.uint64(seed)), out)
         done += int(turns[lo:hi].sum())
         if progress is not None:
             progress(done, int(cum_turns[-1]))

@@ -1,13 +1,20 @@
 """The match kernel: many matches between state machines, in parallel, with counter-based noise.
 
-Inputs are padded arrays for ``n`` machines with at most ``S`` states playing a ``k``-action game:
+The kernels take a few tuples ("bundles") rather than long argument lists:
 
-* ``cum[n, S, k]`` cumulative action probabilities, ``det[n, S]`` the sure action or −1,
-* ``trans[n, S, k, k]`` next states, ``init[n]`` initial states;
+* ``machines = (cum, det, trans, init)``: padded arrays for ``n`` machines with at most ``S``
+  states playing a ``k``-action game: ``cum[n, S, k]`` cumulative action probabilities,
+  ``det[n, S]`` the sure action or −1, ``trans[n, S, k, k]`` next states, ``init[n]`` initial
+  states (:meth:`trustlab.domain.play.PackedMachines.bundle`);
+* ``units = (unit_a, unit_b, unit_match, unit_rep, unit_turns)``: one row per unit of work (a
+  match repetition): the two machines, the match and repetition indices that key its random
+  numbers, and its number of turns;
+* ``draws = (noise, misread, seed)``: the execution and perception noise probabilities and the
+  seed (``np.uint64``);
+* ``out = (joint, history)`` for :func:`play_units`; :func:`play_pairs` instead takes a tournament
+  ``block``, a ``scoring`` pair and per-pair accumulators (see there).
 
-and one row per unit of work (a match repetition): the two machines, the match and repetition
-indices that key its random numbers, and its number of turns. The draws are exactly those of
-:func:`trustlab.domain.characters.machine.play_reference`.
+The draws are exactly those of :func:`trustlab.domain.characters.machine.play_reference`.
 
 Two paths, one result. Two-action games without a recorded history (tournaments, evolution) take
 a specialised path: each machine state becomes one global index with a cooperation threshold and
@@ -19,12 +26,17 @@ reference interpreter and give bit-identical counts (tested against each other a
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from numba import njit, prange
+from numba import njit, parallel_chunksize, prange
 
 from trustlab.kernel.rng import GAMMA, base_key, mix64, uniform_pair
 
-__all__ = ["play_units", "seat_sums"]
+__all__ = ["Bundle", "play_pairs", "play_units", "seat_sums"]
+
+#: a kernel argument bundle: a tuple of arrays and scalars (see the module docstring)
+Bundle = tuple[Any, ...]
 
 
 @njit(cache=True, inline="always")
@@ -147,26 +159,18 @@ def _add_counts(joint: np.ndarray, u: int, n_turns: int, da: int, db: int, dd: i
 
 @njit(cache=True, parallel=True)
 def _play_two(
-    threshold: np.ndarray,
-    random: np.ndarray,
-    nxt: np.ndarray,
-    n_states: np.int64,
-    init: np.ndarray,
-    unit_a: np.ndarray,
-    unit_b: np.ndarray,
-    unit_match: np.ndarray,
-    unit_rep: np.ndarray,
-    unit_turns: np.ndarray,
-    noise: np.uint64,
-    misread: np.uint64,
-    seed: np.uint64,
-    joint: np.ndarray,
+    flat: Bundle, init: np.ndarray, units: Bundle, cuts: Bundle, joint: np.ndarray
 ) -> None:
     """The two-action path: units u = 2i and v = 2i + 1 in lockstep, each to its own last turn.
 
-    One inlined copy of the turn per unit (rather than a lockstep loop plus two tails) halves the
-    compile time at no measurable cost in speed.
+    ``flat = (threshold, random, nxt, n_states)`` from :func:`_flatten_two`; ``cuts = (noise,
+    misread, seed)`` with the rates as :func:`_cut` thresholds. One inlined copy of the turn per
+    unit (rather than a lockstep loop plus two tails) halves the compile time at no measurable
+    cost in speed.
     """
+    threshold, random, nxt, n_states = flat
+    unit_a, unit_b, unit_match, unit_rep, unit_turns = units
+    noise, misread, seed = cuts
     n = unit_a.shape[0]
     for i in prange((n + 1) // 2):
         u = 2 * i
@@ -198,35 +202,24 @@ def _play_two(
 
 
 @njit(cache=True, parallel=True)
-def play_units(
-    cum: np.ndarray,
-    det: np.ndarray,
-    trans: np.ndarray,
-    init: np.ndarray,
-    unit_a: np.ndarray,
-    unit_b: np.ndarray,
-    unit_match: np.ndarray,
-    unit_rep: np.ndarray,
-    unit_turns: np.ndarray,
-    noise: float,
-    misread: float,
-    seed: np.uint64,
-    joint: np.ndarray,
-    history: np.ndarray,
-) -> None:
+def play_units(machines: Bundle, units: Bundle, draws: Bundle, out: Bundle) -> None:
     """Play every unit; add joint executed-action counts into ``joint[u, x_a, x_b]``.
 
-    ``history`` is either of shape ``(n_units, max_turns, 2, 3)`` — per turn and player the
+    ``machines``, ``units`` and ``draws`` are the bundles of the module docstring;
+    ``out = (joint, history)``: ``joint`` of shape ``(n_units, k, k)`` (added to, never cleared),
+    ``history`` either of shape ``(n_units, max_turns, 2, 3)`` — per turn and player the
     intended, executed and observed action — or of shape ``(0, 0, 2, 3)`` to record nothing.
     """
+    joint, history = out
+    cum, det, trans, init = machines
+    unit_a, unit_b, unit_match, unit_rep, unit_turns = units
+    noise, misread, seed = draws
     k = np.int64(cum.shape[2])
     record = history.shape[0] > 0
     if k == 2 and not record:
         threshold, random, nxt = _flatten_two(cum, det, trans)
-        _play_two(
-            threshold, random, nxt, np.int64(det.shape[1]), init, unit_a, unit_b, unit_match,
-            unit_rep, unit_turns, _cut(noise), _cut(misread), seed, joint,
-        )  # fmt: skip
+        flat = (threshold, random, nxt, np.int64(det.shape[1]))
+        _play_two(flat, init, units, (_cut(noise), _cut(misread), seed), joint)
         return
     for u in prange(unit_a.shape[0]):
         ma = unit_a[u]
@@ -278,6 +271,28 @@ def play_units(
             sb = np.int64(trans[mb, sb, xb, ob])
 
 
+@njit(cache=True, inline="always")
+def _seat(
+    joint: np.ndarray, u: int, payoffs: np.ndarray, coop: np.int64
+) -> tuple[float, float, int, int]:
+    """Unit ``u``'s total payoff of each seat (summed in (i, j) order) and cooperative turns."""
+    k = joint.shape[1]
+    a = 0.0
+    b = 0.0
+    ca = 0
+    cb = 0
+    for i in range(k):
+        for j in range(k):
+            n = joint[u, i, j]
+            a += n * payoffs[i, j]
+            b += n * payoffs[j, i]
+            if i == coop:
+                ca += n
+            if j == coop:
+                cb += n
+    return a, b, ca, cb
+
+
 @njit(cache=True, parallel=True)
 def seat_sums(
     joint: np.ndarray, payoffs: np.ndarray, coop: np.int64, totals: np.ndarray, coops: np.ndarray
@@ -289,22 +304,108 @@ def seat_sums(
     ``coops[u]`` counts the turns each seat executed action ``coop``. One pass over the units: in a
     tournament of millions of repetitions NumPy's temporaries cost more than this loop.
     """
-    k = joint.shape[1]
     for u in prange(joint.shape[0]):
-        a = 0.0
-        b = 0.0
-        ca = 0
-        cb = 0
-        for i in range(k):
-            for j in range(k):
-                n = joint[u, i, j]
-                a += n * payoffs[i, j]
-                b += n * payoffs[j, i]
-                if i == coop:
-                    ca += n
-                if j == coop:
-                    cb += n
+        a, b, ca, cb = _seat(joint, u, payoffs, coop)
         totals[u, 0] = a
         totals[u, 1] = b
         coops[u, 0] = ca
         coops[u, 1] = cb
+
+
+@njit(cache=True)
+def _fold(
+    joint: np.ndarray, turns: np.ndarray, lo: int, reps: int, scoring: Bundle, acc: Bundle,
+    detail: Bundle,
+) -> None:  # fmt: skip
+    """Add units ``lo, lo + 1, ...`` (rows of ``joint``) into their pairs' sums, in unit order.
+
+    One left fold per pair, continued from block to block: the sums do not depend on how the
+    units were split into blocks or threads.
+    """
+    payoffs, coop = scoring
+    pair_joint, pair_turns, pair_scores, pair_squares, pair_wins = acc
+    totals, unit_turns, coops = detail
+    keep = totals.shape[0] > 0
+    k = joint.shape[1]
+    for q in range(joint.shape[0]):
+        g = lo + q
+        p = g // reps
+        a, b, ca, cb = _seat(joint, q, payoffs, coop)
+        for i in range(k):
+            for j in range(k):
+                pair_joint[p, i, j] += joint[q, i, j]
+        pair_turns[p] += turns[q]
+        pair_scores[p, 0] += a
+        pair_scores[p, 1] += b
+        pair_squares[p, 0] += a * a
+        pair_squares[p, 1] += b * b
+        if a > b:
+            pair_wins[p, 0] += 1
+        elif b > a:
+            pair_wins[p, 1] += 1
+        if keep:
+            totals[g, 0] = a
+            totals[g, 1] = b
+            unit_turns[g] = turns[q]
+            coops[g, 0] = ca
+            coops[g, 1] = cb
+
+
+@njit(cache=True)
+def _block_units(
+    pair_a: np.ndarray, pair_b: np.ndarray, pair_match: np.ndarray, reps: int, lo: int, hi: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Machines, match keys and repetitions of units ``lo ≤ g < hi`` (pair g // reps)."""
+    n = hi - lo
+    unit_a = np.empty(n, dtype=np.int64)
+    unit_b = np.empty(n, dtype=np.int64)
+    unit_match = np.empty(n, dtype=np.int64)
+    unit_rep = np.empty(n, dtype=np.int64)
+    for q in range(n):
+        g = lo + q
+        p = g // reps
+        unit_a[q] = pair_a[p]
+        unit_b[q] = pair_b[p]
+        unit_match[q] = pair_match[p]
+        unit_rep[q] = g - p * reps
+    return unit_a, unit_b, unit_match, unit_rep
+
+
+_NO_HISTORY = np.zeros((0, 0, 2, 3), dtype=np.int8)
+
+#: lockstep iterations (two units each) a thread takes at a time in :func:`play_pairs`: threads
+#: take work as they finish (dynamic scheduling) rather than half each, so one thread delayed by
+#: another process does not hold up the block; results do not depend on it
+PARALLEL_CHUNK = 32
+
+
+def play_pairs(
+    machines: Bundle, block: Bundle, draws: Bundle, scoring: Bundle, acc: Bundle, detail: Bundle
+) -> None:
+    """Play a block of a tournament's units and fold each into its pair's sums.
+
+    ``block = (pair_a, pair_b, pair_match, reps, lo, hi, turns)``: the tournament's units are
+    ``g = p · reps + r`` for each pair ``p`` (machines ``pair_a[p]`` v ``pair_b[p]``, match key
+    ``pair_match[p]``) and repetition ``r < reps``; this block plays ``lo ≤ g < hi``, unit ``g``
+    lasting ``turns[g − lo]``. ``scoring = (payoffs, coop)``: the game's ``(k, k)`` payoffs and
+    its cooperative action.
+
+    ``acc = (pair_joint, pair_turns, pair_scores, pair_squares, pair_wins)`` per pair: summed
+    joint counts ``(P, k, k)``, turns ``(P,)``, each seat's total payoff per repetition summed
+    ``(P, 2)`` and squared-and-summed ``(P, 2)``, repetitions each seat won outright ``(P, 2)``;
+    added to, in unit order. ``detail = (totals, turns, coops)`` with one row per unit of the
+    tournament (``(P · reps, 2)``, ``(P · reps,)``, ``(P · reps, 2)``) keeps every repetition's
+    seat totals (as :func:`seat_sums`), turns and cooperative turns; zero rows keep nothing.
+    Memory is the block's: nothing here grows with the tournament's repetitions unless asked.
+
+    Plain Python calling three compiled functions, on purpose: a parallel function (here
+    :func:`play_units`) called from two cached compiled functions crashed Numba 0.68 once both
+    callers were loaded from the on-disk cache; its only callers are therefore Python.
+    """
+    pair_a, pair_b, pair_match, reps, lo, hi, turns = block
+    k = machines[0].shape[2]
+    units = (*_block_units(pair_a, pair_b, pair_match, reps, lo, hi), turns)
+    joint = np.zeros((hi - lo, k, k), dtype=np.int64)
+    with parallel_chunksize(PARALLEL_CHUNK):
+        play_units(machines, units, draws, (joint, _NO_HISTORY))
+    _fold(joint, turns, lo, reps, scoring, acc, detail)

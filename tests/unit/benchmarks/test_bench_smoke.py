@@ -89,3 +89,15 @@ def test_axelrod_plays_the_same_eight() -> None:
     assert m["turns"] == bt.n_pairs(8) * bt.TURNS
     assert m["matches"] == bt.n_pairs(8)
     assert m["import_seconds"] > 0
+
+
+def test_the_memory_benchmark_reads_a_peak_per_process(tmp_path: Path) -> None:
+    import bench_tournament_memory as bm
+
+    record = bm.run([2, 3])
+    rows = record["rows"]
+    assert [r["repetitions"] for r in rows] == [2, 3]
+    assert all(50 * 2**20 < r["peak_rss_bytes"] < 4 * 2**30 for r in rows)  # a Python process
+    assert rows[0]["ratio_to_smallest"] == 1.0 and len(rows[1]["ranking"]) == 8
+    saved = json.loads(save_result("tournament_memory", record, directory=tmp_path).read_text())
+    assert "| 3 |" in bm.markdown(saved)

@@ -110,7 +110,7 @@ def test_a_tournament_under_conditions_is_the_tournament_under_keywords() -> Non
     by_keywords = play_tournament(
         names, game=stag_hunt(), turns=30, noise=0.1, repetitions=5, seed=9
     )
-    assert np.array_equal(by_value.totals, by_keywords.totals)
+    assert np.array_equal(by_value.pair_scores, by_keywords.pair_scores)
     assert by_value.conditions == c and by_value.game == stag_hunt()
     assert (by_value.length.turns, by_value.noise, by_value.repetitions) == (30, 0.1, 5)
     assert by_value.to_dict()["turns"] == 30

@@ -60,14 +60,16 @@ def test_ties_rank_by_name() -> None:
 
 def test_pairs_are_the_matches_play_match_would_play_with_the_same_game() -> None:
     g = donation(4, 1)
-    t = play_tournament(["win-stay-lose-shift", "always-defect"], game=g, turns=7, seed=0)
+    t = play_tournament(
+        ["win-stay-lose-shift", "always-defect"], game=g, turns=7, seed=0, keep_repetitions=True
+    )
     for (i, j), tot in zip(t.pairs.tolist(), t.totals[:, 0], strict=True):
         r = play_match(t.names[i], t.names[j], game=g, turns=7, seed=0)
         np.testing.assert_allclose(tot, r.totals[0])  # deterministic: the keys do not matter
 
 
 def test_continuation_tournament_records_turns_per_repetition() -> None:
-    t = play_tournament(TRIO, continuation=0.9, repetitions=5, seed=3)
+    t = play_tournament(TRIO, continuation=0.9, repetitions=5, seed=3, keep_repetitions=True)
     assert t.turns.shape == (6, 5) and t.turns.min() >= 1
     assert len(np.unique(t.turns)) > 1
     # always-cooperate v always-cooperate earns R every turn, whatever the length
@@ -115,7 +117,7 @@ def test_play_tournament_rejects_bad_input(line_up: list, kwargs: dict, says: st
 
 
 def test_numpy_repetitions_are_accepted() -> None:
-    t = play_tournament(TRIO, turns=3, repetitions=np.int64(2), seed=0)
+    t = play_tournament(TRIO, turns=3, repetitions=np.int64(2), seed=0, keep_repetitions=True)
     assert t.repetitions == 2 and t.totals.shape == (6, 2, 2)
 
 

@@ -67,7 +67,8 @@ def _play(
     joint = np.zeros((len(units), 2, 2), dtype=np.int64)
     shape = (len(units), int(t.max()), 2, 3) if record else (0, 0, 2, 3)
     hist = np.full(shape, -1, dtype=np.int8)
-    play_units(cum, det, trans, init, a, b, m, r, t, noise, misread, np.uint64(seed), joint, hist)
+    draws = (noise, misread, np.uint64(seed))
+    play_units((cum, det, trans, init), (a, b, m, r, t), draws, (joint, hist))
     return joint, hist
 
 
@@ -108,6 +109,6 @@ def test_counts_add_into_the_joint_array() -> None:
     one = np.ones(1, dtype=np.int64)
     joint = np.full((1, 2, 2), 10, dtype=np.int64)
     hist = np.zeros((0, 0, 2, 3), dtype=np.int8)
-    play_units(cum, det, trans, init, one * 0, one, one, one, one * 3, 0.0, 0.0, np.uint64(1),
-               joint, hist)  # fmt: skip
+    units = (one * 0, one, one, one, one * 3)
+    play_units((cum, det, trans, init), units, (0.0, 0.0, np.uint64(1)), (joint, hist))
     assert joint[0].tolist() == [[10, 11], [10, 12]]

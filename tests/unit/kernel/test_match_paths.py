@@ -50,14 +50,10 @@ def test_fast_and_general_paths_and_reference_agree_on_every_unit(
     s = np.uint64(seed)
     fast = np.zeros((n_units, 2, 2), dtype=np.int64)
     none = np.zeros((0, 0, 2, 3), dtype=np.int8)
-    play_units(
-        p.cum, p.det, p.trans, p.init, a, b, match, rep, turns, noise, misread, s, fast, none
-    )
+    play_units(p.bundle, (a, b, match, rep, turns), (noise, misread, s), (fast, none))
     general = np.zeros_like(fast)
     hist = np.full((n_units, int(turns.max()), 2, 3), -1, dtype=np.int8)
-    play_units(
-        p.cum, p.det, p.trans, p.init, a, b, match, rep, turns, noise, misread, s, general, hist
-    )
+    play_units(p.bundle, (a, b, match, rep, turns), (noise, misread, s), (general, hist))
     np.testing.assert_array_equal(fast, general)
     for u in range(n_units):
         ref = play_reference(
@@ -78,8 +74,8 @@ def test_fast_path_adds_to_the_counts_it_is_given() -> None:
     turns = np.array([5, 7, 9], dtype=np.int64)
     joint = np.ones((3, 2, 2), dtype=np.int64)
     none = np.zeros((0, 0, 2, 3), dtype=np.int8)
-    play_units(cum, det, trans, init, one, one, one, np.arange(3), turns, 0.0, 0.0,
-               np.uint64(3), joint, none)  # fmt: skip
+    units = (one, one, one, np.arange(3), turns)
+    play_units((cum, det, trans, init), units, (0.0, 0.0, np.uint64(3)), (joint, none))
     np.testing.assert_array_equal(joint.sum(axis=(1, 2)), turns + 4)
 
 
@@ -113,9 +109,8 @@ def test_fast_path_agrees_at_extreme_rates(noise: float, misread: float) -> None
     s = np.uint64(11)
     none = np.zeros((0, 0, 2, 3), dtype=np.int8)
     hist = np.zeros((3, 30, 2, 3), dtype=np.int8)
-    play_units(p.cum, p.det, p.trans, p.init, a, b, idx, idx, turns, noise, misread, s, fast, none)
-    play_units(p.cum, p.det, p.trans, p.init, a, b, idx, idx, turns, noise, misread, s, general,
-               hist)  # fmt: skip
+    play_units(p.bundle, (a, b, idx, idx, turns), (noise, misread, s), (fast, none))
+    play_units(p.bundle, (a, b, idx, idx, turns), (noise, misread, s), (general, hist))
     np.testing.assert_array_equal(fast, general)
     for u in range(3):
         ref = play_reference(ms[a[u]], ms[b[u]], int(turns[u]), noise=noise, misread=misread,
