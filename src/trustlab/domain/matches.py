@@ -22,6 +22,8 @@ from trustlab.domain.play import (
     Length,
     check_count,
     check_probability,
+    check_units,
+    describe_request,
     draw_turns,
     pack,
     resolve_seed,
@@ -213,6 +215,7 @@ def play_match(
     repetitions: int = 1,
     seed: int | None = None,
     history: bool = False,
+    progress: Progress | None = None,
 ) -> MatchResult:
     """Play a match between two characters.
 
@@ -235,6 +238,8 @@ def play_match(
         ``None`` draws fresh entropy, recorded in the result.
     history : bool
         Keep every turn's intended, executed and observed actions.
+    progress : callable, optional
+        ``progress(done, total)`` with the turns played so far.
 
     Examples
     --------
@@ -248,11 +253,26 @@ def play_match(
     noise = check_probability(noise, "noise")
     misread = check_probability(misread, "misread")
     repetitions = check_count(repetitions, "repetitions")
+    check_units(
+        repetitions, length, n_actions=g.n_actions, history=bool(history),
+        what=describe_request(length, repetitions=repetitions),
+    )  # fmt: skip
     s = resolve_seed(seed)
     reps = np.arange(repetitions, dtype=np.int64)
     zeros = np.zeros(repetitions, dtype=np.int64)
     joint, t, hist = run_units(
-        [ca, cb], g, zeros, zeros + 1, zeros, reps, length, noise, misread, s, history=history
+        [ca, cb],
+        g,
+        zeros,
+        zeros + 1,
+        zeros,
+        reps,
+        length,
+        noise,
+        misread,
+        s,
+        history=history,
+        progress=progress,
     )
     return MatchResult(
         (ca.name, cb.name), g, length, noise, misread, repetitions, s, joint, t, hist

@@ -19,7 +19,14 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game
 from trustlab.domain.matches import Progress, game_for, run_units, version
-from trustlab.domain.play import Length, check_count, check_probability, resolve_seed
+from trustlab.domain.play import (
+    Length,
+    check_count,
+    check_probability,
+    check_units,
+    describe_request,
+    resolve_seed,
+)
 from trustlab.kernel.match import seat_sums
 
 __all__ = ["TournamentResult", "pair_key", "play_tournament"]
@@ -207,8 +214,13 @@ def play_tournament(
     noise = check_probability(noise, "noise")
     misread = check_probability(misread, "misread")
     repetitions = check_count(repetitions, "repetitions")
-    s = resolve_seed(seed)
     n = len(chars)
+    n_pairs = n * (n + 1) // 2 if self_play else n * (n - 1) // 2
+    check_units(
+        n_pairs * repetitions, length, n_actions=g.n_actions,
+        what=describe_request(length, characters=n, repetitions=repetitions),
+    )  # fmt: skip
+    s = resolve_seed(seed)
     ii, jj = np.triu_indices(n, 0 if self_play else 1)
     pairs = np.stack([ii, jj], axis=1).astype(np.int64)
     keys = pair_key(pairs[:, 0], pairs[:, 1])

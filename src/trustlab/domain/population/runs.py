@@ -27,8 +27,9 @@ import numpy as np
 from trustlab.domain.characters.character import Character
 from trustlab.domain.errors import InvalidParameter, UnknownName
 from trustlab.domain.games import Game, parse_game
+from trustlab.domain.limits import MAX_MATCH_TURNS, MAX_SITE_UPDATES, check_memory, check_work
 from trustlab.domain.matches import game_for, version
-from trustlab.domain.play import Length, check_probability, resolve_seed
+from trustlab.domain.play import Length, check_probability, describe_request, resolve_seed
 from trustlab.domain.population import engine
 from trustlab.domain.population.composition import Composition, parse_population
 from trustlab.domain.population.groups import GroupGame, is_group_game, parse_group_game
@@ -318,6 +319,9 @@ def evolve(
             f"{struct.n_sites} sites: give counts summing to {struct.n_sites} or shares"
         )
 
+    _check_size(comp.size, struct, n_runs, gens, every, source, length, bool(snapshots),
+                group is not None)  # fmt: skip
+
     # the types: the population's characters, then any mutant types not in it
     chars = list(comp.characters)
     counts = list(comp.counts)
@@ -400,6 +404,29 @@ def evolve(
         payoff_matrix=out.matrix,
         extras=out.extras,
     )
+
+
+def _check_size(
+    n: int, struct: Structure, runs: int, generations: int, every: int, source: str,
+    length: Length, snapshots: bool, group: bool,
+) -> None:  # fmt: skip
+    """Refuse, before anything is allocated, an evolution too big for memory or time."""
+    what = f"a population of {n} with runs = {runs} and generations = {generations}"
+    records = generations // every + 1
+    # per run and site: the types (int32) and the keys of the initial arrangement (3 × int64)
+    per_site = 8 if struct.well_mixed else 28
+    check_memory(runs * n * per_site + (records * n * 4 if snapshots else 0), what)
+    check_work(runs * max(generations, 1) * n, MAX_SITE_UPDATES, "individual updates", what)
+    if source == "matches" and not group:
+        edges = n * (n - 1) / 2 if struct.well_mixed else (struct.indices.size // 2)
+        units = runs * edges
+        check_memory(units * 160, f"{what}, matches on {edges:.0f} edges each generation,")
+        check_work(
+            units * max(generations, 1) * length.expected_turns,
+            MAX_MATCH_TURNS,
+            "match-turns",
+            f"{what}, matches on {edges:.0f} edges of {describe_request(length)},",
+        )
 
 
 def _composition(

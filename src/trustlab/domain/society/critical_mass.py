@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from trustlab.domain.errors import InvalidParameter
+from trustlab.domain.limits import check_society
 from trustlab.domain.matches import version
 from trustlab.domain.play import check_probability, resolve_seed
 from trustlab.domain.society.agents import get_member
@@ -215,6 +216,12 @@ def critical_mass(
             raise InvalidParameter(
                 f"initiator shares must be in (0, {1 - x_e:g}] (1 − exploiters), got {f:g}"
             )
+    check_society(
+        base.n_agents,
+        base.capacity,
+        base.rounds,
+        runs=len(grid) * runs + (3 * runs if refine else 0),
+    )
     n_act = base.game.n_actions if base.game is not None else 4
     names = {
         "initiator": get_member(initiator, n_act).name,
