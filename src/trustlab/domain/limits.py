@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from trustlab.domain.errors import InvalidParameter
 
@@ -40,6 +42,7 @@ __all__ = [
     "check_work",
     "human_bytes",
     "memory_cap",
+    "tightened",
 ]
 
 #: Share of the available memory one request may take.
@@ -57,6 +60,31 @@ MAX_ROUNDS = 10**7
 MAX_EXACT_POPULATION = 10**8
 
 
+# Set by :func:`tightened` (tests and fuzzers): a fixed memory cap and a factor on time limits.
+_memory_override: int | None = None
+_time_share = 1.0
+
+
+@contextmanager
+def tightened(*, memory: int, time_share: float) -> Iterator[None]:
+    """Within the block, cap memory at ``memory`` bytes and every time limit at ``time_share``
+    of its value: a fuzzer can then run whatever is accepted quickly.
+
+    Examples
+    --------
+    >>> with tightened(memory=2**20, time_share=1e-6):
+    ...     memory_cap()
+    1048576
+    """
+    global _memory_override, _time_share
+    saved = _memory_override, _time_share
+    _memory_override, _time_share = int(memory), float(time_share)
+    try:
+        yield
+    finally:
+        _memory_override, _time_share = saved
+
+
 class TooLarge(InvalidParameter):
     """A request that would not fit in memory or finish in reasonable time."""
 
@@ -69,6 +97,8 @@ def memory_cap() -> int:
     >>> memory_cap() > 0
     True
     """
+    if _memory_override is not None:
+        return _memory_override
     available = 0
     try:
         with open("/proc/meminfo", encoding="ascii") as f:
@@ -83,7 +113,16 @@ def memory_cap() -> int:
             available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         except (ValueError, OSError, AttributeError):  # pragma: no cover - exotic platforms
             available = 8 * 2**30
-    return int(available * MEMORY_SHARE)
+    cap = int(available * MEMORY_SHARE)
+    try:  # a process limit (ulimit -v) below that wins
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            cap = min(cap, int(soft * MEMORY_SHARE))
+    except (ImportError, OSError, ValueError):  # pragma: no cover - not POSIX
+        pass
+    return cap
 
 
 def human_bytes(n: float) -> str:
@@ -158,6 +197,7 @@ def check_work(amount: float, limit: int, unit: str, what: str) -> None:
     ...
     trustlab.domain.limits.TooLarge: turns = 10000000000000 asks for 1e+13 match-turns; ...
     """
+    limit = max(1, int(limit * _time_share))
     if not amount <= limit:
         raise TooLarge(
             f"{what} asks for {_count(amount)} {unit}; the limit is {_count(limit)} "

@@ -129,6 +129,9 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         sys.stderr.write("aborted\n")
         raise SystemExit(130) from None
+    except MemoryError:
+        # the sizes are checked before work; this is the net under an estimate that fell short
+        _error("out of memory: ask for fewer repetitions, turns, runs or a smaller population")
     except KeyboardInterrupt:
         sys.stderr.write("interrupted (Ctrl-C); nothing more was written\n")
         raise SystemExit(130) from None
