@@ -133,14 +133,20 @@ def main(argv: list[str] | None = None) -> None:
         # the sizes are checked before work; this is the net under an estimate that fell short
         _error("out of memory: ask for fewer repetitions, turns, runs or a smaller population")
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted (Ctrl-C); nothing more was written\n")
-        raise SystemExit(130) from None
+        _interrupted()
     except BrokenPipeError:
         # `trustlab strategies | head`: the reader left; say nothing more.
         sys.stderr.close()
         raise SystemExit(0) from None
+    if code == 130:  # typer turns Ctrl-C inside a command into this return code
+        _interrupted()
     if isinstance(code, int) and code != 0:
         raise SystemExit(code)
+
+
+def _interrupted() -> NoReturn:
+    sys.stderr.write("interrupted (Ctrl-C); nothing more was written\n")
+    raise SystemExit(130) from None
 
 
 def _command(args: list[str]) -> typer.core.TyperCommand | None:

@@ -488,7 +488,8 @@ def print_table(t: Table) -> None:
         console = Console()
         width = max(console.width, need.minimum)
     else:
-        width = max(need.maximum, 20)
+        title = len(str(t.title)) if t.title is not None else 0
+        width = max(need.maximum, title, 20)
     Console(width=width, soft_wrap=False).print(t)
 
 

@@ -166,7 +166,10 @@ def payoffs_cmd(
     payload = result.to_dict()
 
     def table(p: dict[str, Any]) -> Table:
-        t = Table(title=f"{p['players'][0]} vs {p['players'][1]} — {p['game']}, {p['mode']}")
+        length = p["mode"]
+        if p.get("expected_turns") is not None:
+            length += f", {p['expected_turns']:g} expected turns"
+        t = Table(title=f"{p['players'][0]} vs {p['players'][1]} — {p['game']}, {length}")
         if p["closed_classes"] > 1:
             t.caption = (
                 f"{p['closed_classes']} closed classes: the long run depends on the start; "
