@@ -320,7 +320,7 @@ def evolve(
         )
 
     _check_size(comp.size, struct, n_runs, gens, every, source, length, bool(snapshots),
-                group is not None)  # fmt: skip
+                group is not None, bool(stop_at_fixation) and mu == 0.0)  # fmt: skip
 
     # the types: the population's characters, then any mutant types not in it
     chars = list(comp.characters)
@@ -408,7 +408,7 @@ def evolve(
 
 def _check_size(
     n: int, struct: Structure, runs: int, generations: int, every: int, source: str,
-    length: Length, snapshots: bool, group: bool,
+    length: Length, snapshots: bool, group: bool, stops: bool,
 ) -> None:  # fmt: skip
     """Refuse, before anything is allocated, an evolution too big for memory or time."""
     what = f"a population of {n} with runs = {runs} and generations = {generations}"
@@ -416,7 +416,11 @@ def _check_size(
     # per run and site: the types (int32) and the keys of the initial arrangement (3 × int64)
     per_site = 8 if struct.well_mixed else 28
     check_memory(runs * n * per_site + (records * n * 4 if snapshots else 0), what)
-    check_work(runs * max(generations, 1) * n, MAX_SITE_UPDATES, "individual updates", what)
+    # runs that stop at fixation (no mutation) rarely last their generations: count those at
+    # most about 100·N generations (fixation takes O(N) generations unless selection opposes it,
+    # and a progress bar shows the rest)
+    gens = max(generations, 1) if not stops else min(max(generations, 1), 100 * n)
+    check_work(runs * gens * n, MAX_SITE_UPDATES, "individual updates", what)
     if source == "matches" and not group:
         edges = n * (n - 1) / 2 if struct.well_mixed else (struct.indices.size // 2)
         units = runs * edges

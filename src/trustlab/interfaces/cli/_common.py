@@ -53,6 +53,8 @@ from trustlab.domain.games import Game, matrix_game, parse_game
 from trustlab.domain.games import parse_numbers as _parse_numbers
 
 __all__ = [
+    "DEFAULT_TURNS",
+    "ECHO_CHARS",
     "OUTPUT_KINDS",
     "OUTPUT_ROWS",
     "TABLE_ROWS",
@@ -75,9 +77,11 @@ __all__ = [
     "game_from_options",
     "given",
     "jsonable",
+    "match_length",
     "names_from_option",
     "not_applicable",
     "one_of",
+    "option_name",
     "print_table",
     "progress_bar",
     "set_threads",
