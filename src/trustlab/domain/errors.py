@@ -92,11 +92,14 @@ class UnknownName(TrustlabError):
         known: Iterable[str],
         canonical: Callable[[str], str] | None = None,
     ) -> None:
-        near = closest(name, known, n=6)
+        pool = sorted(set(known))
+        near = closest(name, pool, n=6)
         if canonical is not None:
             near = list(dict.fromkeys(canonical(k) for k in near))
         near = near[:3]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        if not near and 0 < len(pool) <= 8:
+            hint = f"; choose one of {', '.join(pool)}"
         super().__init__(f"unknown {kind} {name!r}{hint}")
         self.name = name
         self.suggestions = near

@@ -17,8 +17,15 @@ from trustlab.domain.characters.catalogue import get_character
 from trustlab.domain.characters.character import Character
 from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.games import Game
-from trustlab.domain.play import Length, game_for, resolve_seed, run_units
-from trustlab.domain.provenance import version
+from trustlab.domain.play import (
+    Length,
+    check_units,
+    describe_request,
+    game_for,
+    resolve_seed,
+    run_units,
+)
+from trustlab.domain.provenance import Progress, version
 
 __all__ = ["MatchResult", "play_match"]
 
@@ -157,6 +164,7 @@ def play_match(
     repetitions: int | None = None,
     seed: int | None = None,
     history: bool = False,
+    progress: Progress | None = None,
 ) -> MatchResult:
     """Play a match between two characters.
 
@@ -182,6 +190,8 @@ def play_match(
         ``None`` draws fresh entropy, recorded in the result.
     history : bool
         Keep every turn's intended, executed and observed actions.
+    progress : callable, optional
+        ``progress(done, total)`` with the turns played so far.
 
     Examples
     --------
@@ -197,12 +207,17 @@ def play_match(
     ca, cb = get_character(a), get_character(b)
     cond = cond.with_game(game_for([ca, cb], cond.game))
     length = cond.match_length()
+    assert cond.game is not None
+    check_units(
+        cond.repetitions, length, n_actions=cond.game.n_actions, history=bool(history),
+        what=describe_request(length, repetitions=cond.repetitions),
+    )  # fmt: skip
     s = resolve_seed(seed)
     reps = np.arange(cond.repetitions, dtype=np.int64)
     zeros = np.zeros(cond.repetitions, dtype=np.int64)
     assert cond.game is not None
     joint, t, hist = run_units(
         [ca, cb], cond.game, zeros, zeros + 1, zeros, reps, length, cond.noise, cond.misread, s,
-        history=history,
+        history=history, progress=progress,
     )  # fmt: skip
     return MatchResult((ca.name, cb.name), cond, s, joint, t, hist)

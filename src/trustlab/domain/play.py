@@ -18,6 +18,7 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.characters.machine import StateMachine
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game, prisoners_dilemma
+from trustlab.domain.limits import MAX_MATCH_TURNS, check_memory, check_work
 from trustlab.domain.provenance import Progress
 from trustlab.kernel.match import play_units
 from trustlab.kernel.rng import base_key_np, mix64_np, uniform53_np
@@ -28,6 +29,7 @@ __all__ = [
     "characters_for",
     "check_count",
     "check_probability",
+    "check_units",
     "draw_turns",
     "game_for",
     "pack",
@@ -98,6 +100,51 @@ class Length:
     def describe(self) -> dict[str, float | int | None]:
         """For records: the turns or the continuation."""
         return {"turns": self.turns, "continuation": self.continuation}
+
+
+def check_units(
+    n_units: int,
+    length: Length,
+    *,
+    n_actions: int,
+    history: bool = False,
+    kept: bool = True,
+    what: str,
+) -> None:
+    """Refuse (:class:`~trustlab.domain.limits.TooLarge`) ``n_units`` matches of ``length`` that
+    would not fit in memory or finish in reasonable time; called before anything is allocated.
+
+    ``what`` names the request in the message, e.g. ``"repetitions = 10, turns = 200"``.
+    ``kept=False``: the units are summed as they are played (tournaments), so their number
+    bounds the work, not the memory.
+
+    Examples
+    --------
+    >>> check_units(10, Length(turns=200), n_actions=2, what="repetitions = 10")
+    >>> check_units(10, Length(turns=10**12), n_actions=2, what="turns = 10**12")
+    Traceback (most recent call last):
+    ...
+    trustlab.domain.limits.TooLarge: turns = 10**12 asks for 1e+13 match-turns; ...
+    """
+    # per unit: five int64 index arrays, the cumulative turns and the joint action counts
+    if kept:
+        check_memory(n_units * (6 * 8 + 8 * n_actions * n_actions), what)
+    expected = length.expected_turns
+    check_work(n_units * expected, MAX_MATCH_TURNS, "match-turns", what)
+    if history:
+        # the longest of n geometric lengths is about mean · (1 + ln n)
+        longest = expected if length.continuation is None else expected * (1 + math.log(n_units))
+        check_memory(n_units * longest * 6, f"{what}, with the history of every turn,")
+
+
+def describe_request(length: Length, **counts: int) -> str:
+    """``"repetitions = 10, turns = 200"``: the sizes of a request, for :func:`check_units`."""
+    parts = [f"{k} = {v}" for k, v in counts.items()]
+    if length.continuation is not None:
+        parts.append(f"continuation = {length.continuation!r}")
+    else:
+        parts.append(f"turns = {length.turns}")
+    return ", ".join(parts)
 
 
 def draw_turns(length: Length, seed: int, match: np.ndarray, repetition: np.ndarray) -> np.ndarray:

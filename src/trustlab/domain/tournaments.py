@@ -19,7 +19,15 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.errors import InvalidParameter
 from trustlab.domain.games import Game
-from trustlab.domain.play import Length, draw_turns, game_for, pack, resolve_seed
+from trustlab.domain.play import (
+    Length,
+    check_units,
+    describe_request,
+    draw_turns,
+    game_for,
+    pack,
+    resolve_seed,
+)
 from trustlab.domain.provenance import Progress, version
 from trustlab.kernel.match import play_pairs
 
@@ -321,8 +329,13 @@ def play_tournament(
     cond = cond.with_game(g)
     length = cond.match_length()
     repetitions = cond.repetitions
-    s = resolve_seed(seed)
     n = len(chars)
+    n_pairs = n * (n + 1) // 2 if self_play else n * (n - 1) // 2
+    check_units(
+        n_pairs * repetitions, length, n_actions=g.n_actions, kept=keep_repetitions,
+        what=describe_request(length, characters=n, repetitions=repetitions),
+    )  # fmt: skip
+    s = resolve_seed(seed)
     ii, jj = np.triu_indices(n, 0 if self_play else 1)
     pairs = np.stack([ii, jj], axis=1).astype(np.int64)
     sums, detail = _play_pairs(

@@ -121,10 +121,14 @@ def test_bad_input_is_one_line_and_exit_code_2(
         assert word in line, line
 
 
-def test_no_arguments_shows_help_and_succeeds(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("argv", [[], ["analyze"]])
+def test_no_subcommand_shows_usage_and_exits_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing was done, so not success: the usage and exit code 2 (issue 10)."""
     with pytest.raises(SystemExit) as exit_:
-        main([])
-    assert exit_.value.code == 0
+        main(argv)
+    assert exit_.value.code == 2
     captured = capsys.readouterr()
     assert "Usage" in captured.out + captured.err
-    assert "tournament" in captured.out + captured.err
+    assert ("tournament" if not argv else "fixation") in captured.out + captured.err

@@ -41,6 +41,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from trustlab.domain.errors import GameError, InvalidParameter
+from trustlab.domain.limits import MAX_EXACT_POPULATION, check_memory, check_work
 
 __all__ = [
     "PROCESSES",
@@ -87,6 +88,9 @@ def check_payoff_matrix(payoffs: Any, *, size: int | None = None) -> np.ndarray:
 def _check_population(n: int) -> int:
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or int(n) < 2:
         raise InvalidParameter(f"the population needs at least 2 players (N ≥ 2), got {n!r}")
+    # the sums run over j = 1..N−1 in about ten float64 arrays of N (and ~1 s per 10⁸)
+    check_memory(int(n) * 80.0, f"population = {int(n)}")
+    check_work(int(n), MAX_EXACT_POPULATION, "players", f"population = {int(n)}")
     return int(n)
 
 

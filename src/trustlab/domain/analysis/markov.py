@@ -49,6 +49,7 @@ from trustlab.domain.characters.machine import StateMachine
 from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.errors import InvalidParameter, TrustlabError
 from trustlab.domain.games import Game
+from trustlab.domain.limits import TooLarge
 from trustlab.domain.play import Length, check_probability, game_for
 from trustlab.domain.provenance import version
 
@@ -302,8 +303,40 @@ def long_run_distribution(m: sp.csr_matrix, start: np.ndarray) -> LongRun:
     return LongRun(full, int(closed.size))
 
 
+#: Turns up to which a fixed-length expectation iterates turn by turn (about 1 s).
+FORWARD_TURNS = 100_000
+#: Largest chain for which longer matches are summed by repeated squaring (n³ per squaring).
+DOUBLING_STATES = 256
+
+
 def _forward_occupation(m: sp.csr_matrix, start: np.ndarray, turns: int) -> np.ndarray:
-    """Σ_{t<turns} start·Mᵗ: expected visits to each state in a match of ``turns`` turns."""
+    """Σ_{t<turns} start·Mᵗ: expected visits to each state in a match of ``turns`` turns.
+
+    Turn by turn up to :data:`FORWARD_TURNS`; beyond, by repeated squaring of (Mᵏ, Σ_{t<k} Mᵗ)
+    in log₂(turns) steps for chains of at most :data:`DOUBLING_STATES` states; larger requests
+    raise :class:`~trustlab.domain.limits.TooLarge` before any work.
+    """
+    n = m.shape[0]
+    if turns > FORWARD_TURNS:
+        if n > DOUBLING_STATES:
+            raise TooLarge(
+                f"turns = {turns} over a chain of {n} joint states: exact sums go up to "
+                f"{FORWARD_TURNS:,} turns for chains above {DOUBLING_STATES} states; leave out "
+                "turns for the long run per turn, or give a continuation probability"
+            )
+        a = m.toarray()  # M^(2^i)
+        b = np.eye(n)  # Σ_{t<2^i} M^t
+        p, occ = start.copy(), np.zeros_like(start)
+        k = int(turns)
+        while k:
+            if k & 1:
+                occ += p @ b
+                p = p @ a
+            k >>= 1
+            if k:
+                b = b + a @ b
+                a = a @ a
+        return occ
     mt = m.T.tocsr()
     p = start.copy()
     occ = np.zeros_like(p)

@@ -46,6 +46,13 @@ def _number(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _is_non_finite(text: str) -> bool:
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _entries(spec: str) -> list[tuple[str, float]]:
     tokens = [t.strip() for t in spec.split(",")]
     out: list[tuple[str, float]] = []
@@ -55,6 +62,16 @@ def _entries(spec: str) -> list[tuple[str, float]]:
         acc = f"{acc},{t}" if acc else t
         name, sep, value = acc.rpartition(":")
         x = _number(value) if sep else None
+        if x is None and sep and name and _is_non_finite(value):
+            # "tft:nan": a known name with a count that is no finite number
+            try:
+                who = get_character(name).name
+            except TrustlabError:
+                who = None
+            if who is not None:
+                raise InvalidParameter(
+                    f"the count of {who!r} must be a finite number ≥ 0, got {value.strip()!r}"
+                )
         if x is None or not name:
             continue
         try:

@@ -28,7 +28,8 @@ from trustlab.domain.characters.character import Character
 from trustlab.domain.conditions import Conditions, resolve_conditions
 from trustlab.domain.errors import InvalidParameter, UnknownName
 from trustlab.domain.games import Game, parse_game
-from trustlab.domain.play import check_probability, game_for, resolve_seed
+from trustlab.domain.limits import MAX_MATCH_TURNS, MAX_SITE_UPDATES, check_memory, check_work
+from trustlab.domain.play import Length, check_probability, describe_request, game_for, resolve_seed
 from trustlab.domain.population import engine
 from trustlab.domain.population.composition import Composition, parse_population
 from trustlab.domain.population.groups import GroupGame, is_group_game, parse_group_game
@@ -333,8 +334,8 @@ def evolve(
         cond = resolve_conditions(
             None, turns=turns, continuation=continuation, noise=noise, misread=misread
         )
-    if source == "matches":
-        cond.match_length()
+    # a match length is checked (and used) only when payoffs come from matches
+    length = cond.match_length() if source == "matches" else Length(turns=1)
 
     # the structure
     if isinstance(graph, Structure | GraphSpec):
@@ -356,6 +357,9 @@ def evolve(
             f"a population of {comp.size} does not fit graph {struct.name} with "
             f"{struct.n_sites} sites: give counts summing to {struct.n_sites} or shares"
         )
+
+    _check_size(comp.size, struct, n_runs, gens, every, source, length, bool(snapshots),
+                group is not None, bool(stop_at_fixation) and mu == 0.0)  # fmt: skip
 
     # the types: the population's characters, then any mutant types not in it
     chars = list(comp.characters)
@@ -437,6 +441,33 @@ def evolve(
         extras=out.extras,
         conditions=cfg.conditions,
     )
+
+
+def _check_size(
+    n: int, struct: Structure, runs: int, generations: int, every: int, source: str,
+    length: Length, snapshots: bool, group: bool, stops: bool,
+) -> None:  # fmt: skip
+    """Refuse, before anything is allocated, an evolution too big for memory or time."""
+    what = f"a population of {n} with runs = {runs} and generations = {generations}"
+    records = generations // every + 1
+    # per run and site: the types (int32) and the keys of the initial arrangement (3 × int64)
+    per_site = 8 if struct.well_mixed else 28
+    check_memory(runs * n * per_site + (records * n * 4 if snapshots else 0), what)
+    # runs that stop at fixation (no mutation) rarely last their generations: count those at
+    # most about 100·N generations (fixation takes O(N) generations unless selection opposes it,
+    # and a progress bar shows the rest)
+    gens = max(generations, 1) if not stops else min(max(generations, 1), 100 * n)
+    check_work(runs * gens * n, MAX_SITE_UPDATES, "individual updates", what)
+    if source == "matches" and not group:
+        edges = n * (n - 1) / 2 if struct.well_mixed else (struct.indices.size // 2)
+        units = runs * edges
+        check_memory(units * 160, f"{what}, matches on {edges:.0f} edges each generation,")
+        check_work(
+            units * max(generations, 1) * length.expected_turns,
+            MAX_MATCH_TURNS,
+            "match-turns",
+            f"{what}, matches on {edges:.0f} edges of {describe_request(length)},",
+        )
 
 
 def _composition(

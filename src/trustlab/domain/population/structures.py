@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from trustlab.domain.errors import InvalidParameter, SpecError, UnknownName
+from trustlab.domain.limits import check_memory
 
 __all__ = [
     "BOUNDARIES",
@@ -93,6 +94,16 @@ class Structure:
         }
 
 
+def _check_size(name: str, n_sites: float, n_pairs: float, *, networkx: bool = False) -> None:
+    """Refuse a graph whose construction would not fit in memory (before building it).
+
+    The CSR build sorts every directed pair as int64 keys (about 48 bytes a pair at its peak);
+    NetworkX's dicts of dicts take about 400 bytes a site and 300 an edge.
+    """
+    per_site, per_pair = (400.0, 300.0) if networkx else (24.0, 48.0)
+    check_memory(n_sites * per_site + n_pairs * per_pair, f"graph {name}")
+
+
 def _csr(n: int, src: np.ndarray, dst: np.ndarray, name: str, shape: tuple[int, int] | None = None
          ) -> Structure:  # fmt: skip
     """A structure from directed pairs (both directions must be present), duplicates removed."""
@@ -131,6 +142,8 @@ def lattice(
         raise UnknownName("boundary", boundary, BOUNDARIES)
     if width < 1 or height < 1 or width * height < 2:
         raise InvalidParameter(f"a lattice needs at least 2 sites, got {width}x{height}")
+    degree = 8 if neighbourhood == "moore" else 4
+    _check_size(f"lattice:{width}x{height}", width * height, width * height * degree)
     offsets = [(0, 1), (1, 0), (0, -1), (-1, 0)]
     if neighbourhood == "moore":
         offsets += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
@@ -169,6 +182,7 @@ def ring(n: int, k: int = 2) -> Structure:
         raise InvalidParameter(f"a ring needs at least 3 sites, got {n}")
     if k < 2 or k % 2 or k >= n:
         raise InvalidParameter(f"a ring's k must be even, at least 2 and below n={n}, got {k}")
+    _check_size(f"ring:{n}:{k}", n, n * k)
     x = np.arange(n, dtype=np.int64)
     u = np.concatenate([x for _ in range(k // 2)])
     v = np.concatenate([(x + d) % n for d in range(1, k // 2 + 1)])
@@ -211,8 +225,9 @@ def from_edges(path: str | Path) -> Structure:
         pairs.append((a, b))
     if not pairs:
         raise SpecError(f"edge list {p.name} has no edges")
+    n = max(max(a, b) for a, b in pairs) + 1
+    _check_size(f"edges:{p.name} (sites 0..{n - 1})", n, 2 * len(pairs))
     e = np.array(pairs, dtype=np.int64)
-    n = int(e.max()) + 1
     return _undirected(n, e[:, 0], e[:, 1], f"edges:{p.name}")
 
 
@@ -223,6 +238,20 @@ def _from_networkx(graph: object, name: str) -> Structure:
     n = g.number_of_nodes()
     e = np.array(list(g.edges()), dtype=np.int64).reshape(-1, 2)
     return _undirected(n, e[:, 0], e[:, 1], name)
+
+
+def _edges_guess(kind: str, n: int, second: str) -> float:
+    """The edges a random graph spec will have (before its numbers are checked): N·(N − 1)/2·p
+    for Erdős–Rényi, about N·k (or N·m) otherwise, never above N·(N − 1)/2."""
+    try:
+        x = float(second)
+    except ValueError:
+        x = 1.0
+    most = n * (n - 1) / 2
+    if not np.isfinite(x):
+        return most
+    guess = most * min(max(x, 0.0), 1.0) if kind == "erdos-renyi" else n * max(x, 1.0)
+    return min(guess, most)
 
 
 def _ints(parts: list[str], spec: str, names: tuple[str, ...]) -> list[int]:
@@ -360,6 +389,8 @@ def parse_graph(
     (n,) = _ints(parts[:1], spec, ("N",))
     if n < 2:
         raise InvalidParameter(f"graph {spec!r}: N must be at least 2")
+    if kind != "ring":
+        _check_size(spec.strip(), n, _edges_guess(kind, n, parts[1]), networkx=True)
     if kind == "ring":
         (k,) = _ints(parts[1:2], spec, ("k",))
         return ring(n, k)

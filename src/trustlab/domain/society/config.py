@@ -11,6 +11,7 @@ from typing import Any
 
 from trustlab.domain.errors import InvalidParameter, SpecError, UnknownName
 from trustlab.domain.games import Game, vulnerability_exchange
+from trustlab.domain.limits import check_society
 from trustlab.domain.play import check_probability
 from trustlab.domain.society.agents import Member, get_member
 from trustlab.domain.society.reputation import get_norm
@@ -200,6 +201,7 @@ class SocietyConfig:
             raise InvalidParameter(f"capacity must be below the number of agents ({n}), got {cap}")
         if cap > 64:
             raise InvalidParameter(f"capacity must be at most 64, got {cap}")
+        check_society(n, cap, int(self.rounds))
         set_(self, "partner_choice", _choice(self.partner_choice, "partner choice",
                                              PARTNER_CHOICES))  # fmt: skip
         set_(self, "network", _choice(self.network, "network", NETWORKS))

@@ -35,6 +35,7 @@ import numba
 import numpy as np
 
 from trustlab.domain.errors import InvalidParameter
+from trustlab.domain.limits import check_society
 from trustlab.domain.play import check_probability, resolve_seed
 from trustlab.domain.provenance import version
 from trustlab.domain.society.agents import get_member
@@ -395,6 +396,10 @@ def critical_mass(
         raise InvalidParameter(
             f"the smallest share is less than one agent of {n_ag}: give shares ≥ {1 / n_ag:g}"
         )
+    check_society(
+        base.n_agents, base.capacity, base.rounds,
+        runs=max(budget if refine else 0, len(grid) * runs),
+    )  # fmt: skip
     n_act = base.game.n_actions if base.game is not None else 4
     names = {
         "initiator": get_member(initiator, n_act).name,

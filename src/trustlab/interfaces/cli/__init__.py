@@ -8,6 +8,7 @@ code 2, never a traceback.
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated, NoReturn
 
@@ -15,7 +16,7 @@ import typer
 from typer._click import exceptions as click_exceptions
 
 from trustlab.domain.errors import TrustlabError
-from trustlab.interfaces.cli._common import UsageFailure, set_threads
+from trustlab.interfaces.cli._common import ECHO_CHARS, UsageFailure, set_threads
 
 __all__ = ["app", "main"]
 
@@ -27,7 +28,9 @@ EXAMPLES = """Examples:
 
   trustlab tournament --noise 0.05 --repetitions 20 --seed 1
 
-Every command takes --format table|json|csv and --help; bad input exits with code 2."""
+Every command takes --format table|json|csv and --help; bad input exits with code 2.
+Commands that draw random numbers (match, tournament, evolve, society, critical-mass) take
+--seed."""
 
 app = typer.Typer(
     name="trustlab",
@@ -107,13 +110,18 @@ def main(argv: list[str] | None = None) -> None:
         The arguments after ``trustlab`` (default: ``sys.argv[1:]``).
     """
     _register()
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        code = app(args=argv, prog_name="trustlab", standalone_mode=False)
-    except (TrustlabError, UsageFailure) as exc:
+        code = app(args=args, prog_name="trustlab", standalone_mode=False)
+    except TrustlabError as exc:
+        _error(_with_option_names(str(exc), args))
+    except UsageFailure as exc:
         _error(str(exc))
     except click_exceptions.NoArgsIsHelpError as exc:
+        # `trustlab` alone, or a group such as `trustlab analyze` without its subcommand: the
+        # usage, and exit code 2 (nothing was done)
         exc.show()
-        raise SystemExit(0) from None
+        raise SystemExit(2) from None
     except click_exceptions.UsageError as exc:
         _error(exc.format_message() + _usage_hint(exc))
     except click_exceptions.ClickException as exc:
@@ -121,19 +129,83 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         sys.stderr.write("aborted\n")
         raise SystemExit(130) from None
+    except MemoryError:
+        # the sizes are checked before work; this is the net under an estimate that fell short
+        _error("out of memory: ask for fewer repetitions, turns, runs or a smaller population")
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        raise SystemExit(130) from None
+        _interrupted()
     except BrokenPipeError:
         # `trustlab strategies | head`: the reader left; say nothing more.
         sys.stderr.close()
         raise SystemExit(0) from None
+    if code == 130:  # typer turns Ctrl-C inside a command into this return code
+        _interrupted()
     if isinstance(code, int) and code != 0:
         raise SystemExit(code)
 
 
+def _interrupted() -> NoReturn:
+    sys.stderr.write("interrupted (Ctrl-C); nothing more was written\n")
+    raise SystemExit(130) from None
+
+
+def _command(args: list[str]) -> typer.core.TyperCommand | None:
+    """The (sub)command ``args`` invoke, for naming its options in messages."""
+    cmd: object = typer.main.get_command(app)
+    for word in args:
+        sub = getattr(cmd, "commands", None)
+        if sub is None:
+            break
+        if word in sub:
+            cmd = sub[word]
+    return cmd if not hasattr(cmd, "commands") else None  # type: ignore[return-value]
+
+
+#: Words of domain messages that are not a command's parameter name, and their options.
+_ALIASES = {
+    "exploiters share": "--exploiters",
+    "t_max": "--t-max",
+    "n_agents": "--agents",
+    "record_every": "--record-every",
+    "n_population": "--population",
+}
+
+
+def _with_option_names(message: str, args: list[str]) -> str:
+    """A domain message with the parameters it names written as the command's options:
+    ``t_max must be positive`` → ``--t-max must be positive``; ``repetitions = 10`` →
+    ``--repetitions 10``. Only a name at the start of the message or of a clause (before ``must``,
+    ``=`` or ``(``) is rewritten, so ordinary words stay words."""
+    cmd = _command(args)
+    names: dict[str, str] = {}
+    for p in getattr(cmd, "params", []):
+        longs = [o for o in p.opts if o.startswith("--")]
+        if longs and p.name:
+            names[p.name] = longs[0]
+            names.setdefault(p.name.replace("_", " "), longs[0])
+    for word, opt in _ALIASES.items():
+        if cmd is None or any(opt == o for p in cmd.params for o in p.opts):
+            names.setdefault(word, opt)
+    if not names:
+        return message
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'\"-])({alternatives})(?=( must\b| = | \())")
+
+    def swap(m: re.Match[str]) -> str:
+        return names[m.group(1)]
+
+    out = pattern.sub(swap, message)
+    return re.sub(r"(--[\w-]+) = ", r"\1 ", out)
+
+
 def _error(message: str) -> NoReturn:
-    """One line on stderr, exit code 2."""
+    """One line on stderr, exit code 2; quoted user input is cut short."""
     line = " ".join(message.split())
+    limit = ECHO_CHARS
+    line = re.sub(
+        rf"'([^']{{{limit + 1},}})'", lambda m: "'" + m.group(1)[: limit - 1] + "…'", line
+    )
+    if len(line) > 400:
+        line = line[:399] + "…"
     sys.stderr.write(f"error: {line}\n")
     raise SystemExit(2) from None

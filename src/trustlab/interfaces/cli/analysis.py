@@ -20,9 +20,13 @@ from trustlab.interfaces.cli._common import (
     NoiseOpt,
     OutputFormat,
     PayoffsOpt,
+    check_output,
     emit,
     fail,
     game_from_options,
+    not_applicable,
+    one_of,
+    split_characters,
 )
 
 __all__ = ["register"]
@@ -51,7 +55,8 @@ StrategiesOpt = Annotated[
     typer.Option(
         "--strategies",
         "-s",
-        help="Comma-separated characters; the payoff matrix comes from their matches, exactly.",
+        help="Characters, comma-separated (family specs keep their numbers, or separate with "
+        "';'); the payoff matrix comes from their matches, exactly.",
     ),
 ]
 MatchTurnsOpt = Annotated[
@@ -64,6 +69,19 @@ MatchGameOpt = Annotated[
     str | None,
     typer.Option("--game", help="Game the characters play (with --strategies), e.g. donation:3,1."),
 ]
+
+
+#: The options that describe matches, which apply only when the matrix comes from --strategies.
+MATCH_OPTIONS = ("turns", "continuation", "noise", "misread", "game", "per_turn")
+
+
+def _check_matrix_options(ctx: typer.Context, payoffs: str | None) -> None:
+    """Refuse match options with a given matrix, and --turns with --continuation."""
+    one_of(ctx, "payoffs", "strategies")
+    if payoffs is not None:
+        names = [n for n in MATCH_OPTIONS if any(p.name == n for p in ctx.command.params)]
+        not_applicable(ctx, names, "a given --payoffs matrix (only to --strategies)")
+    one_of(ctx, "turns", "continuation")
 
 
 def _matrix_from(
@@ -92,7 +110,7 @@ def _matrix_from(
         names = ["A", "B"] if m.shape[0] == 2 else [f"s{i}" for i in range(m.shape[0])]
         return m, names
     assert strategies is not None
-    names = [s.strip() for s in strategies.split(",") if s.strip()]
+    names = split_characters(strategies, "--strategies")
     if len(names) < 2:
         fail("--strategies needs at least two characters, e.g. tit-for-tat,always-defect")
     chars = [get_character(n) for n in names]
@@ -110,6 +128,7 @@ def _matrix_from(
 
 @analyze_app.command("payoffs")
 def payoffs_cmd(
+    ctx: typer.Context,
     a: Annotated[str, typer.Argument(help="First character (name, alias or family spec).")],
     b: Annotated[str, typer.Argument(help="Second character.")],
     noise: NoiseOpt = 0.0,
@@ -139,6 +158,7 @@ def payoffs_cmd(
     """
     from trustlab.domain.analysis.markov import long_run_payoffs
 
+    one_of(ctx, "turns", "continuation")
     result = long_run_payoffs(
         a, b, game=game_from_options(game, payoffs), turns=turns, continuation=continuation,
         noise=noise, misread=misread, require_unique=require_unique,
@@ -146,7 +166,10 @@ def payoffs_cmd(
     payload = result.to_dict()
 
     def table(p: dict[str, Any]) -> Table:
-        t = Table(title=f"{p['players'][0]} vs {p['players'][1]} — {p['game']}, {p['mode']}")
+        length = p["mode"]
+        if p.get("expected_turns") is not None:
+            length += f", {p['expected_turns']:g} expected turns"
+        t = Table(title=f"{p['players'][0]} vs {p['players'][1]} — {p['game']}, {length}")
         if p["closed_classes"] > 1:
             t.caption = (
                 f"{p['closed_classes']} closed classes: the long run depends on the start; "
@@ -177,6 +200,7 @@ def payoffs_cmd(
 
 @analyze_app.command("fixation")
 def fixation_cmd(
+    ctx: typer.Context,
     population: Annotated[int, typer.Option("--population", "-n", help="Population size N ≥ 2.")],
     payoffs: MatrixOpt = None,
     strategies: StrategiesOpt = None,
@@ -216,7 +240,10 @@ def fixation_cmd(
     )
 
     if process not in PROCESSES:
-        fail(f"--process must be one of {', '.join(PROCESSES)}, got {process!r}")
+        from trustlab.domain.errors import UnknownName
+
+        raise UnknownName("--process", process, PROCESSES)
+    _check_matrix_options(ctx, payoffs)
     m, names = _matrix_from(
         payoffs, strategies, game=game, turns=turns, continuation=continuation, noise=noise,
         misread=misread, per_turn=per_turn,
@@ -229,8 +256,7 @@ def fixation_cmd(
         )
         payload = {"strategies": names, **r.to_dict()}
     else:
-        if mutants != 1:
-            fail("--mutants applies to two types only")
+        not_applicable(ctx, ["mutants"], f"{k} types (only to two)")
         rho = fixation_matrix(m, population, process=process, intensity=intensity)
         payload = {
             "strategies": names, "payoffs": m.tolist(), "population": population,
@@ -282,6 +308,7 @@ def fixation_cmd(
 
 @analyze_app.command("replicator")
 def replicator_cmd(
+    ctx: typer.Context,
     payoffs: MatrixOpt = None,
     strategies: StrategiesOpt = None,
     turns: MatchTurnsOpt = None,
@@ -307,15 +334,18 @@ def replicator_cmd(
     """
     from trustlab.domain.analysis.replicator import analyze_replicator, integrate_replicator
 
+    _check_matrix_options(ctx, payoffs)
+    if start is None:
+        not_applicable(ctx, ["t_max"], "the rest points alone (only with --from)")
+    elif not (math.isfinite(t_max) and 0 < t_max <= MAX_T):
+        fail(f"--t-max must be a positive time of at most {MAX_T:g}, got {t_max!r}")
     m, names = _matrix_from(
         payoffs, strategies, game=game, turns=turns, continuation=continuation, noise=noise,
         misread=misread, per_turn=True,
     )  # fmt: skip
     payload = analyze_replicator(m, tuple(names)).to_dict()
     if start is not None:
-        x0 = parse_numbers(start, "--from")
-        if len(x0) == 1 and m.shape[0] == 2:
-            x0 = [x0[0], 1.0 - x0[0]]
+        x0 = _shares(parse_numbers(start, "--from"), m.shape[0])
         times, xs = integrate_replicator(m, x0, t_max=t_max, n_points=51)
         payload["trajectory"] = {"t": times.tolist(), "x": xs.tolist()}
 
@@ -355,6 +385,23 @@ def replicator_cmd(
     emit(payload, fmt, table, csv_rows)
 
 
+#: The longest replicator trajectory (--t-max) integrated.
+MAX_T = 1e6
+
+
+def _shares(x: list[float], k: int) -> list[float]:
+    """The shares of --from: k numbers in [0, 1] summing to 1 (for k = 2, the share of A)."""
+    if len(x) == 1 and k == 2:
+        x = [x[0], 1.0 - x[0]]
+    text = ", ".join(f"{v:g}" for v in x[:6]) + (", …" if len(x) > 6 else "")
+    what = "the share of A (one number) or 2 shares" if k == 2 else f"{k} shares"
+    if len(x) != k:
+        fail(f"--from needs {what}, got {len(x)} numbers ({text})")
+    if not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in x) or abs(sum(x) - 1.0) > 1e-9:
+        fail(f"--from needs {what} in [0, 1] summing to 1, got {text}")
+    return x
+
+
 def profile_cmd(
     name: Annotated[str, typer.Argument(help="Character (name, alias or family spec).")],
     noise: Annotated[
@@ -363,7 +410,10 @@ def profile_cmd(
     game: GameOpt = None,
     payoffs: PayoffsOpt = None,
     plot: Annotated[
-        Path | None, typer.Option("--plot", help="Draw a radar plot of the traits to this PNG.")
+        Path | None,
+        typer.Option(
+            "--plot", help="Draw a radar plot of the traits to this file (.png, .svg, .pdf)."
+        ),
     ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -374,6 +424,7 @@ def profile_cmd(
     """
     from trustlab.domain.analysis.traits import TRAIT_NAMES, trait_profile
 
+    plot = check_output(plot, "--plot", "plot")
     prof = trait_profile(name, game=game_from_options(game, payoffs), noise=noise)
     payload = prof.to_dict()
     if plot is not None:

@@ -19,16 +19,22 @@ from trustlab.interfaces.cli._common import (
     PayoffsOpt,
     SeedOpt,
     TurnsOpt,
+    check_output,
     emit,
     fail,
     game_from_options,
+    given,
+    match_length,
+    not_applicable,
     progress_bar,
+    split_characters,
 )
 
 __all__ = ["register"]
 
 
 def evolve_command(
+    ctx: typer.Context,
     population: Annotated[
         str,
         typer.Option(
@@ -65,7 +71,7 @@ def evolve_command(
             "generation) or one-shot (one turn, opening moves).",
         ),
     ] = "expected",
-    turns: TurnsOpt = 200,
+    turns: TurnsOpt = None,
     continuation: ContinuationOpt = None,
     noise: NoiseOpt = 0.0,
     misread: MisreadOpt = 0.0,
@@ -83,7 +89,10 @@ def evolve_command(
     ] = 0.0,
     mutants: Annotated[
         str | None,
-        typer.Option("--mutants", help="Comma-separated characters mutants are drawn from."),
+        typer.Option(
+            "--mutants",
+            help="Characters mutants are drawn from, comma-separated (with --mutation).",
+        ),
     ] = None,
     update: Annotated[
         str | None,
@@ -94,10 +103,13 @@ def evolve_command(
         ),
     ] = None,
     neighbourhood: Annotated[
-        str, typer.Option("--neighbourhood", help="Lattice neighbours: von-neumann or moore.")
+        str,
+        typer.Option(
+            "--neighbourhood", help="Lattice neighbours: von-neumann or moore (lattices only)."
+        ),
     ] = "von-neumann",
     boundary: Annotated[
-        str, typer.Option("--boundary", help="Lattice boundary: periodic or fixed.")
+        str, typer.Option("--boundary", help="Lattice boundary: periodic or fixed (lattices only).")
     ] = "periodic",
     self_interaction: Annotated[
         bool,
@@ -117,10 +129,11 @@ def evolve_command(
         ),
     ] = None,
     plot: Annotated[
-        str | None, typer.Option("--plot", help="Write the shares over time to this PNG.")
+        str | None,
+        typer.Option("--plot", help="Write the shares over time to this file (.png, .svg, .pdf)."),
     ] = None,
     gif: Annotated[
-        str | None, typer.Option("--gif", help="Write the lattice over time to this GIF.")
+        str | None, typer.Option("--gif", help="Write the lattice over time to this .gif.")
     ] = None,
     snapshot: Annotated[
         str | None, typer.Option("--snapshot", help="Write the final lattice to this PNG.")
@@ -141,19 +154,23 @@ def evolve_command(
       trustlab evolve -p "always-cooperate:1,always-defect:9" --graph ring:10:2 --runs 10000
       --generations 100000 --intensity 0 --payoff-source one-shot --format json
     """
+    # output paths first: a bad one must not cost the computation
+    check_output(plot, "--plot", "plot")
+    check_output(gif, "--gif", "animation")
+    check_output(snapshot, "--snapshot", "image")
+    fixed = match_length(ctx, turns, continuation)
+    _check_applicable(ctx, graph, dynamics, payoff_source, game)
     group = is_group_game(game)
     if group and payoffs is not None:
         fail("give either a group --game or --payoffs, not both")
     g: Any = game if group else game_from_options(game, payoffs)
-    mutant_list = [m.strip() for m in mutants.split(",") if m.strip()] if mutants else None
+    mutant_list = split_characters(mutants, "--mutants") if mutants is not None else None
     lattice_out = gif is not None or snapshot is not None
-    if (gif or snapshot) and not graph.strip().lower().startswith("lattice"):
-        fail("--gif and --snapshot need a lattice graph (--graph lattice:WxH)")
     every = record_every if record_every is not None else max(1, generations // 1000)
     with progress_bar("evolve") as progress:
         result = evolve(
             population, size=size, dynamics=dynamics, graph=graph, generations=generations,
-            game=g, payoffs=payoff_source, turns=turns, continuation=continuation, noise=noise,
+            game=g, payoffs=payoff_source, turns=fixed, continuation=continuation, noise=noise,
             misread=misread, intensity=intensity, fitness=fitness, mutation=mutation,
             mutants=mutant_list, update=update, self_interaction=self_interaction,
             accumulate=accumulate, eliminate=eliminate, neighbourhood=neighbourhood,
@@ -173,6 +190,31 @@ def evolve_command(
             files["snapshot"] = str(figs.save_snapshot(result, snapshot))
         payload["files"] = files
     emit(payload, fmt, _table, _rows)
+
+
+def _check_applicable(
+    ctx: typer.Context, graph: str, dynamics: str, source: str, game: str | None
+) -> None:
+    """Refuse options that would be ignored by what was asked (not silently drop them)."""
+    kind = graph.strip().partition(":")[0].strip().lower().replace("_", "-")
+    if kind != "lattice":
+        what = "a well-mixed population" if kind == "well-mixed" else f"a {kind} graph"
+        not_applicable(ctx, ["neighbourhood", "boundary"], f"{what} (only to --graph lattice:WxH)")
+        not_applicable(ctx, ["gif", "snapshot"], f"{what} (only to --graph lattice:WxH)")
+    dyn = dynamics.strip().lower().replace("_", "-")
+    if dyn != "elimination":
+        not_applicable(ctx, ["eliminate"], f"--dynamics {dyn} (only to elimination)")
+    if dyn not in ("moran-bd", "moran-db"):
+        not_applicable(ctx, ["fitness"], f"--dynamics {dyn} (only to moran-bd and moran-db)")
+    src = source.strip().lower()
+    if game is not None and is_group_game(game):
+        not_applicable(
+            ctx, ["turns", "continuation", "misread", "payoff_source"], "a group game (one round)"
+        )
+    elif src == "one-shot":
+        not_applicable(ctx, ["turns", "continuation", "misread"], "--payoff-source one-shot")
+    if given(ctx, "mutants") and not given(ctx, "mutation"):
+        fail("--mutants needs --mutation (the probability an update yields a mutant)")
 
 
 def _table(p: dict[str, Any]) -> list[Table]:

@@ -20,6 +20,8 @@ from trustlab.domain.matches import play_match
 from trustlab.domain.play import characters_for
 from trustlab.domain.tournaments import play_tournament
 from trustlab.interfaces.cli._common import (
+    OUTPUT_ROWS,
+    TABLE_ROWS,
     ContinuationOpt,
     FormatOpt,
     GameOpt,
@@ -30,9 +32,11 @@ from trustlab.interfaces.cli._common import (
     RepetitionsOpt,
     SeedOpt,
     TurnsOpt,
+    check_budget,
     emit,
     fail,
     game_from_options,
+    match_length,
     names_from_option,
     progress_bar,
 )
@@ -93,9 +97,10 @@ def strategies(tag: TagOpt = None, fmt: FormatOpt = OutputFormat.table) -> None:
 
 
 def match(
+    ctx: typer.Context,
     a: Annotated[str, typer.Argument(help="First character: name, alias or family spec.")],
     b: Annotated[str, typer.Argument(help="Second character.")],
-    turns: TurnsOpt = 200,
+    turns: TurnsOpt = None,
     continuation: ContinuationOpt = None,
     noise: NoiseOpt = 0.0,
     misread: MisreadOpt = 0.0,
@@ -105,7 +110,11 @@ def match(
     payoffs: PayoffsOpt = None,
     history: Annotated[
         bool,
-        typer.Option("--history", help="Include every turn's executed actions (JSON, CSV, table)."),
+        typer.Option(
+            "--history",
+            help=f"Include every turn's executed actions (JSON and CSV stream them; a table "
+            f"shows at most {TABLE_ROWS:,} turns).",
+        ),
     ] = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -116,10 +125,19 @@ def match(
 
     Example: trustlab match copycat always-defect --turns 10 --noise 0.05 --seed 1 --format json
     """
-    result = play_match(
-        a, b, game=game_from_options(game, payoffs), turns=turns, continuation=continuation,
-        noise=noise, misread=misread, repetitions=repetitions, seed=seed, history=history,
-    )  # fmt: skip
+    fixed = match_length(ctx, turns, continuation)
+    if history:
+        _check_history_rows(fixed, continuation, repetitions, fmt)
+    g = game_from_options(game, payoffs)
+    with progress_bar("match") as progress:
+        result = play_match(
+            a, b, game=g, turns=fixed, continuation=continuation, noise=noise,
+            misread=misread, repetitions=repetitions, seed=seed, history=history,
+            progress=progress,
+        )  # fmt: skip
+    if history and fmt is not OutputFormat.table:
+        _stream_history(result, fmt)
+        return
     payload = result.to_dict()
 
     def table(p: dict[str, Any]) -> list[Table]:
@@ -174,6 +192,67 @@ def match(
     emit(payload, fmt, table, csv_rows)
 
 
+def _check_history_rows(
+    turns: int, continuation: float | None, repetitions: object, fmt: OutputFormat
+) -> None:
+    """Refuse, before playing, a history too long to print (rows = turns × repetitions)."""
+    if not isinstance(repetitions, int) or not isinstance(turns, int):
+        return  # the domain names the bad value
+    if continuation is not None and 0 <= continuation < 1:
+        rows = repetitions / (1.0 - continuation)
+    else:
+        rows = float(turns) * repetitions
+    if fmt is OutputFormat.table:
+        hint = "; use --format csv or --format json (streamed) for longer histories"
+        check_budget(rows, TABLE_ROWS, what="--history as a table", unit="rows", hint=hint)
+    else:
+        check_budget(rows, OUTPUT_ROWS, what="--history", unit="rows of output")
+
+
+def _stream_history(result: Any, fmt: OutputFormat) -> None:
+    """Write a match with its history as CSV or JSON, a repetition at a time (bounded memory,
+    the same records as ``MatchResult.to_dict``)."""
+    import json
+    import sys
+    from dataclasses import replace
+
+    import numpy as np
+
+    from trustlab.interfaces.cli._common import jsonable
+
+    assert result.history is not None
+    names = np.array(result.game.action_names, dtype=object)
+    out = sys.stdout
+    summary = replace(result, history=None).to_dict()
+    a_name, b_name = summary["players"]
+    if fmt is OutputFormat.csv:
+        out.write("repetition,turn,a,b,action_a,action_b,seed\n")
+    else:
+        head = json.dumps(jsonable(summary), indent=2)
+        out.write(head[: head.rstrip().rfind("}")].rstrip() + ',\n  "history": [')
+    for r in range(result.repetitions):
+        n = int(result.turns[r])
+        acts = names[result.history[r, :n, :, 1]]
+        if fmt is OutputFormat.csv:
+            prefix = f"{r},"
+            suffix = f",{result.seed}\n"
+            for lo in range(0, n, 100_000):
+                out.write("".join(
+                    f"{prefix}{t + 1},{a_name},{b_name},{x},{y}{suffix}"
+                    for t, (x, y) in enumerate(acts[lo : lo + 100_000].tolist(), lo)
+                ))  # fmt: skip
+        else:
+            out.write(("\n    " if r == 0 else ",\n    ") + "[")
+            for lo in range(0, n, 100_000):
+                chunk = acts[lo : lo + 100_000].tolist()
+                out.write(("" if lo == 0 else ", ") + ", ".join(
+                    f'["{x}", "{y}"]' for x, y in chunk
+                ))  # fmt: skip
+            out.write("]")
+    if fmt is OutputFormat.json:
+        out.write("\n  ]\n}\n")
+
+
 def tournament_entrants(
     strategies: str | None, tags: list[str] | None, every: bool, game: Game | None
 ) -> list[str]:
@@ -199,12 +278,15 @@ def tournament_entrants(
 
 
 def tournament(
+    ctx: typer.Context,
     strategies_: Annotated[
         str | None,
         typer.Option(
             "--strategies",
             "-s",
-            help="Comma-separated characters (default: the explorable's eight).",
+            help="Characters, comma-separated (default: the explorable's eight); family specs "
+            "keep their numbers (memory-one:1,0,1,0.5,tft is two characters), or separate "
+            "with ';'.",
         ),
     ] = None,
     tag: TagOpt = None,
@@ -214,7 +296,7 @@ def tournament(
             "--all", help="Every character that can play the game (two-action ones in the PD)."
         ),
     ] = False,
-    turns: TurnsOpt = 200,
+    turns: TurnsOpt = None,
     continuation: ContinuationOpt = None,
     noise: NoiseOpt = 0.0,
     misread: MisreadOpt = 0.0,
@@ -240,11 +322,12 @@ def tournament(
 
     Example: trustlab tournament --strategies copycat,grudger,always-defect --repetitions 5 --seed 1
     """
+    fixed = match_length(ctx, turns, continuation)
     g = game_from_options(game, payoffs)
     names = tournament_entrants(strategies_, tag, all_, g)
     with progress_bar(f"tournament of {len(names)}") as progress:
         result = play_tournament(
-            names, game=g, turns=turns, continuation=continuation, noise=noise, misread=misread,
+            names, game=g, turns=fixed, continuation=continuation, noise=noise, misread=misread,
             repetitions=repetitions, self_play=self_play, seed=seed, progress=progress,
         )  # fmt: skip
     payload = result.to_dict()

@@ -21,16 +21,24 @@ from trustlab.interfaces.cli._common import (
     OutputFormat,
     PayoffsOpt,
     SeedOpt,
+    SharedOption,
+    check_output,
     emit,
-    fail,
     game_from_options,
     progress_bar,
+    shared_options,
 )
 
 __all__ = ["register"]
 
 AgentsOpt = Annotated[int, typer.Option("--agents", help="Number of agents.")]
-RoundsOpt = Annotated[int, typer.Option("--rounds", help="Rounds to simulate.")]
+RoundsOpt = Annotated[
+    int,
+    typer.Option(
+        "--rounds",
+        help="Rounds to simulate (critical-mass: the most a run may last; it stops when decided).",
+    ),
+]
 CapacityOpt = Annotated[
     int, typer.Option("--capacity", help="Relationships per agent (below the number of agents).")
 ]
@@ -110,13 +118,50 @@ SelectionOpt = Annotated[
 RecordOpt = Annotated[
     int | None, typer.Option("--record-every", help="Rounds between records (default ~100).")
 ]
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write a figure to this PNG file.")]
+PlotOpt = Annotated[
+    Path | None, typer.Option("--plot", help="Write a figure to this file (.png, .svg, .pdf).")
+]
+
+#: The society's options, declared once: ``society`` and ``critical-mass`` both take them (add
+#: a new society option here, with the SocietyConfig keyword it sets as ``target``).
+SOCIETY_OPTIONS: tuple[SharedOption, ...] = (
+    SharedOption("agents", AgentsOpt, 1000, "n_agents"),
+    SharedOption("rounds", RoundsOpt, 200),
+    SharedOption("capacity", CapacityOpt, 4),
+    SharedOption("partner_choice", ChoiceOpt, "random"),
+    SharedOption("openness", OpennessOpt, 0.5),
+    SharedOption("network", NetworkOpt, "random"),
+    SharedOption("leave_threshold", LeaveOpt, 0.3),
+    SharedOption("churn", ChurnOpt, 0.0),
+    SharedOption("betrayal_weight", BetrayalOpt, 3.0),
+    SharedOption("disappointment_weight", DisappointOpt, 1.0),
+    SharedOption("trust_learning", LearningOpt, True),
+    SharedOption("forgetting", ForgetOpt, 0.98),
+    SharedOption("memory", MemoryOpt, 10),
+    SharedOption("reputation", ReputationOpt, "none"),
+    SharedOption("private", PrivateOpt, False),
+    SharedOption("observation_rate", ObsRateOpt, 1.0),
+    SharedOption("observation_error", ObsErrOpt, 0.0),
+    SharedOption("assessment_error", AssessErrOpt, 0.0),
+    SharedOption("revision_interval", IntervalOpt, 10),
+    SharedOption("revision_rate", RateOpt, 0.5),
+    SharedOption("mutation", MutationOpt, 0.0),
+    SharedOption("selection", SelectionOpt, 1.0),
+    SharedOption("game", GameOpt, None),
+    SharedOption("payoffs", PayoffsOpt, None),
+    SharedOption("noise", NoiseOpt, 0.0),
+    SharedOption("misread", MisreadOpt, 0.0),
+)
 
 
-def _config(population: str, game: str | None, payoffs: str | None, **kw: Any) -> SocietyConfig:
-    return SocietyConfig(population, game=game_from_options(game, payoffs), **kw)
+def _config(population: str, settings: dict[str, Any], **kw: Any) -> SocietyConfig:
+    """The SocietyConfig of a command's shared options (``settings``) and its own (``kw``)."""
+    opts = dict(settings)
+    game = game_from_options(opts.pop("game"), opts.pop("payoffs"))
+    return SocietyConfig(population, game=game, **opts, **kw)
 
 
+@shared_options(SOCIETY_OPTIONS, into="settings")
 def society(
     population: Annotated[
         str,
@@ -128,35 +173,10 @@ def society(
             "trust-learner[:certainty | :openness:certainty]).",
         ),
     ],
-    agents: AgentsOpt = 1000,
-    rounds: RoundsOpt = 200,
-    capacity: CapacityOpt = 4,
-    partner_choice: ChoiceOpt = "random",
-    openness: OpennessOpt = 0.5,
-    network: NetworkOpt = "random",
     cluster: Annotated[
         str | None, typer.Option("--cluster", help="Place this character as one block (ring).")
     ] = None,
-    leave_threshold: LeaveOpt = 0.3,
-    churn: ChurnOpt = 0.0,
-    betrayal_weight: BetrayalOpt = 3.0,
-    disappointment_weight: DisappointOpt = 1.0,
-    trust_learning: LearningOpt = True,
-    forgetting: ForgetOpt = 0.98,
-    memory: MemoryOpt = 10,
-    reputation: ReputationOpt = "none",
-    private: PrivateOpt = False,
-    observation_rate: ObsRateOpt = 1.0,
-    observation_error: ObsErrOpt = 0.0,
-    assessment_error: AssessErrOpt = 0.0,
-    revision_interval: IntervalOpt = 10,
-    revision_rate: RateOpt = 0.5,
-    mutation: MutationOpt = 0.0,
-    selection: SelectionOpt = 1.0,
-    game: GameOpt = None,
-    payoffs: PayoffsOpt = None,
-    noise: NoiseOpt = 0.0,
-    misread: MisreadOpt = 0.0,
+    settings: dict[str, Any] | None = None,
     record_every: RecordOpt = None,
     seed: SeedOpt = None,
     plot: PlotOpt = None,
@@ -167,17 +187,9 @@ def society(
     Example: trustlab society --population "reciprocator:0.05,guarded:0.9,exploiter:0.05"
     --agents 2000 --rounds 300 --capacity 4 --seed 1 --format json
     """
-    cfg = _config(
-        population, game, payoffs, n_agents=agents, rounds=rounds, capacity=capacity,
-        partner_choice=partner_choice, openness=openness, network=network, cluster=cluster,
-        leave_threshold=leave_threshold, churn=churn, betrayal_weight=betrayal_weight,
-        disappointment_weight=disappointment_weight, trust_learning=trust_learning,
-        forgetting=forgetting, memory=memory, reputation=reputation, private=private,
-        observation_rate=observation_rate, observation_error=observation_error,
-        assessment_error=assessment_error, revision_interval=revision_interval,
-        revision_rate=revision_rate, mutation=mutation, selection=selection, noise=noise,
-        misread=misread, record_every=record_every,
-    )  # fmt: skip
+    check_output(plot, "--plot", "plot")
+    assert settings is not None
+    cfg = _config(population, settings, cluster=cluster, record_every=record_every)
     with progress_bar("society") as progress:
         result = run_society(cfg, seed=seed, progress=progress)
     payload = result.to_dict()
@@ -251,6 +263,9 @@ def _history_rows(p: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
+@shared_options(
+    SOCIETY_OPTIONS, into="settings", defaults={"agents": 300, "rounds": 2000, "churn": 0.1}
+)
 def critical_mass_cmd(
     initiator: Annotated[
         str, typer.Option("--initiator", help="The trustworthy character who opens first.")
@@ -286,34 +301,7 @@ def critical_mass_cmd(
         float, typer.Option("--width", help="Refine until the 95 % interval is this narrow.")
     ] = 0.03,
     budget: Annotated[int, typer.Option("--budget", help="Most runs in all.")] = 400,
-    agents: AgentsOpt = 300,
-    rounds: Annotated[
-        int, typer.Option("--rounds", help="Most rounds a run may last (it stops when decided).")
-    ] = 2000,
-    capacity: CapacityOpt = 4,
-    partner_choice: ChoiceOpt = "random",
-    openness: OpennessOpt = 0.5,
-    network: NetworkOpt = "random",
-    leave_threshold: LeaveOpt = 0.3,
-    churn: ChurnOpt = 0.1,
-    betrayal_weight: BetrayalOpt = 3.0,
-    disappointment_weight: DisappointOpt = 1.0,
-    trust_learning: LearningOpt = True,
-    forgetting: ForgetOpt = 0.98,
-    memory: MemoryOpt = 10,
-    reputation: ReputationOpt = "none",
-    private: PrivateOpt = False,
-    observation_rate: ObsRateOpt = 1.0,
-    observation_error: ObsErrOpt = 0.0,
-    assessment_error: AssessErrOpt = 0.0,
-    revision_interval: IntervalOpt = 10,
-    revision_rate: RateOpt = 0.5,
-    mutation: MutationOpt = 0.0,
-    selection: SelectionOpt = 1.0,
-    game: GameOpt = None,
-    payoffs: PayoffsOpt = None,
-    noise: NoiseOpt = 0.0,
-    misread: MisreadOpt = 0.0,
+    settings: dict[str, Any] | None = None,
     seed: SeedOpt = None,
     plot: PlotOpt = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -323,20 +311,14 @@ def critical_mass_cmd(
 
     Example: trustlab critical-mass --agents 300 --seed 1 --format json
     """
+    check_output(plot, "--plot", "plot")
+    assert settings is not None
     if placement not in ("random", "clustered"):
-        fail(f"placement must be random or clustered, got {placement!r}")
+        from trustlab.domain.errors import UnknownName
+
+        raise UnknownName("--placement", placement, ("random", "clustered"))
     grid = DEFAULT_SHARES if shares is None else tuple(parse_numbers(shares, "--shares"))
-    base = _config(
-        guarded + ":1", game, payoffs, n_agents=agents, rounds=rounds, capacity=capacity,
-        partner_choice=partner_choice, openness=openness, network=network,
-        leave_threshold=leave_threshold, churn=churn, betrayal_weight=betrayal_weight,
-        disappointment_weight=disappointment_weight, trust_learning=trust_learning,
-        forgetting=forgetting, memory=memory, reputation=reputation, private=private,
-        observation_rate=observation_rate, observation_error=observation_error,
-        assessment_error=assessment_error, revision_interval=revision_interval,
-        revision_rate=revision_rate, mutation=mutation, selection=selection, noise=noise,
-        misread=misread,
-    )  # fmt: skip
+    base = _config(guarded + ":1", settings)
     with progress_bar("critical mass") as progress:
         result = critical_mass(
             base, initiator=initiator, guarded=guarded, exploiters=exploiters,
