@@ -23,7 +23,10 @@ from trustlab.store import Store, UnitRow
 
 __all__ = ["ExperimentRun", "run_experiment", "spec_units", "trustlab_version"]
 
-MAX_ATTEMPTS = 2  # a unit whose worker died is retried once, alone, then reported
+# A unit that crashed (its worker died, or it raised) is rerun alone, with nothing else in
+# flight, so that the blame is certain; it is reported as failed once it crashed alone twice.
+# A queue entry's state: 0 = normal, k ≥ 1 = isolated, after k - 1 crashes alone.
+MAX_ALONE = 2
 
 
 @dataclass
@@ -131,7 +134,7 @@ def run_experiment(
         result.seconds = time.perf_counter() - t_start
         return result
 
-    queue: deque[tuple[Unit, int]] = deque((u, 1) for u in todo.values())
+    queue: deque[tuple[Unit, int]] = deque((u, 0) for u in todo.values())
     in_flight: dict[Any, list[tuple[Unit, int]]] = {}
     unit_time: list[float] = []
     failed: list[dict[str, Any]] = []
@@ -175,7 +178,7 @@ def run_experiment(
             progress(done, distinct)
 
     def _retry_or_fail(u: Unit, attempt: int, why: str) -> None:
-        if attempt < MAX_ATTEMPTS:
+        if attempt < MAX_ALONE:
             queue.appendleft((u, attempt + 1))
         else:
             failed.append({"point": u.point, "replicate": u.replicate, "params": u.params,
@@ -185,8 +188,15 @@ def run_experiment(
     try:
         while queue or in_flight:
             while queue and len(in_flight) < runner.slots:
-                # a retried unit runs alone, so that one bad unit cannot take others down
-                n = 1 if queue[0][1] > 1 else chunk_size()
+                if queue[0][1] > 0:
+                    # A retry runs alone, with nothing else in flight: if its worker dies again
+                    # the blame is certain, and no other unit is taken down with it.
+                    if in_flight:
+                        break
+                    task = [queue.popleft()]
+                    in_flight[runner.submit(execute, [item(task[0][0])])] = task
+                    break
+                n = chunk_size()
                 task = [queue.popleft() for _ in range(min(n, len(queue)))]
                 in_flight[runner.submit(execute, [item(u) for u, _ in task])] = task
             broken = False
@@ -217,7 +227,7 @@ def run_experiment(
     if failed:
         first = failed[0]
         raise UnitFailed(
-            f"{spec.source}: {len(failed)} unit(s) failed twice and were not stored, e.g. point "
+            f"{spec.source}: {len(failed)} unit(s) crashed twice and were not stored, e.g. point "
             f"{first['point']} replicate {first['replicate']}: {first['error']}; "
             f"{done} of {distinct} units are stored"
         )

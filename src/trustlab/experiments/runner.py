@@ -258,7 +258,8 @@ class DaskRunner(Runner):
         if self.address.startswith("local:"):
             self._cluster = cluster_cls(
                 n_workers=self.workers, threads_per_worker=1, processes=self.processes,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                protocol="tcp://", host="127.0.0.1", dashboard_address=None,
+                silence_logs=logging.ERROR,
             )  # fmt: skip
             self._client = client_cls(self._cluster)
         else:

@@ -194,7 +194,8 @@ def spec_from_dict(
     try:
         model = _SpecModel.model_validate(dict(data))
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # an unknown key first: a typo there often explains a "missing" one
+        err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
         loc = ".".join(str(x) for x in err["loc"] if not str(x).startswith(("list[", "_Lin")))
         if err["type"] == "extra_forbidden" and len(err["loc"]) == 1:
             allowed = ", ".join(_TOP_KEYS)
