@@ -366,6 +366,7 @@ def results_export(
         str, typer.Option("--table", help="units (one row per unit), metrics or series (long).")
     ] = "units",
     store: StoreOpt = Path("trustlab.duckdb"),
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Export a table of the store as CSV or Parquet (through DuckDB's COPY).
 
@@ -385,7 +386,17 @@ def results_export(
     with _open(store) as db:
         spec_hash = db.find_spec(spec)["spec_hash"] if spec else None
         n = db.export(out, suffix, spec_hash=spec_hash, table=table)
-    sys.stdout.write(f"wrote {n} rows to {out}\n")
+    payload = {"rows": n, "out": str(out), "table": table, "format": suffix,
+               "spec_hash": spec_hash}  # fmt: skip
+
+    def summary(p: dict[str, Any]) -> Table:
+        t = Table(title=f"wrote {p['rows']} rows of {p['table']} to {p['out']}")
+        t.add_column("rows")
+        t.add_column("file")
+        t.add_row(str(p["rows"]), p["out"])
+        return t
+
+    emit(payload, fmt, summary, lambda p: [p])
 
 
 def register(app: typer.Typer) -> None:
