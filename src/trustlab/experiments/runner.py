@@ -177,6 +177,8 @@ class ProcessRunner(Runner):
         self._pool: cf.ProcessPoolExecutor | None = None
 
     def start(self) -> None:
+        if self._pool is not None:  # already started (e.g. warmed up by the caller)
+            return
         ctx = multiprocessing.get_context(self.method)
         self._pool = cf.ProcessPoolExecutor(
             max_workers=self.workers, mp_context=ctx, initializer=_init_worker
@@ -254,6 +256,8 @@ class DaskRunner(Runner):
 
         client_cls: Any = Client
         cluster_cls: Any = LocalCluster
+        if self._client is not None:  # already started
+            return
 
         if self.address.startswith("local:"):
             self._cluster = cluster_cls(
