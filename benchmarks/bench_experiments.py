@@ -197,7 +197,7 @@ def main(argv: list[str]) -> None:
     result = {
         "quick": quick,
         "overhead": overhead(reps=10 if quick else 150),
-        "scaling": scaling(reps=1 if quick else 8, repetitions=2 if quick else 400),
+        "scaling": scaling(reps=1 if quick else 12, repetitions=2 if quick else 1000),
     }
     path = save_result("experiments", result)
     o, s = result["overhead"], result["scaling"]

@@ -145,8 +145,8 @@ def run_experiment(
             return 1
         per_unit = max(sum(unit_time) / len(unit_time), 1e-6)
         size = max(1, math.floor(task_seconds / per_unit))
-        # leave every worker some work at the end
-        share = math.ceil(len(queue) / max(1, runner.workers))
+        # small tasks towards the end, so that no worker idles while another finishes a big one
+        share = math.ceil(len(queue) / (2 * max(1, runner.workers)))
         return max(1, min(size, share, 10_000))
 
     def item(u: Unit) -> TaskItem:

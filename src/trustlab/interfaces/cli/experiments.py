@@ -399,7 +399,65 @@ def results_export(
     emit(payload, fmt, summary, lambda p: [p])
 
 
+def report_command(
+    claims: Annotated[Path, typer.Argument(help="The claims file (TOML).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+        "report"
+    ),
+    store: StoreOpt = Path("trustlab.duckdb"),
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Local worker processes (1: this process).")
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help="Run on Dask: tcp://HOST:8786 or local:N."),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Test a file of claims: run each claim's spec, judge it by its criterion, write a report.
+
+    Writes report.html (self-contained: figures embedded, no network), report.md with one PNG per
+    claim, and results.json into --out; prints the verdicts. Stored units are reused, so a second
+    run with the same store takes seconds.
+
+    Example: trustlab report examples/tournament-claims.toml --out report --workers 2
+    """
+    from trustlab.experiments import make_runner
+    from trustlab.experiments.report import load_claims, run_claims
+    from trustlab.experiments.report.render import verdict_table, write_report
+    from trustlab.store import Store
+    from trustlab.store.database import check_store_path
+
+    backend = cli_backend()
+    title, claim_list = load_claims(claims, backend)
+    check_store_path(store)
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder")
+    make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
+    with Store(store) as db, progress_bar("claims") as bar:
+        try:
+            results = run_claims(
+                claim_list, db, lambda: make_runner(workers, cluster), backend,
+                progress=lambda _id, done, total: bar(done, total),
+            )  # fmt: skip
+        except Interrupted as exc:
+            sys.stderr.write(f"interrupted: {exc.stored} of {exc.total} units of a claim stored "
+                             f"in {store}; run again to finish\n")  # fmt: skip
+            raise typer.Exit(130) from None
+    files = write_report(results, out, title)
+    payload = {"title": title, "files": files, "claims": [r.to_dict() for r in results]}
+
+    def table(p: dict[str, Any]) -> list[Table]:
+        t = verdict_table(results, title)
+        t.caption = f"report: {p['files']['html']} · {p['files']['markdown']}"
+        return [t]
+
+    emit(payload, fmt, table, lambda p: [{"id": c["id"], "claim": c["claim"],
+         "criterion": c["criterion"], "verdict": c["verdict"]} for c in p["claims"]])  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``run`` and ``results`` to ``app``."""
+    """Add ``run``, ``results`` and ``report`` to ``app``."""
     app.command("run")(run_command)
     app.add_typer(results_app)
+    app.command("report")(report_command)
