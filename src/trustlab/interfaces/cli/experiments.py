@@ -433,6 +433,10 @@ def report_command(
     check_store_path(store)
     if out.exists() and not out.is_dir():
         fail(f"--out {out} is a file; give a folder")
+    try:  # checked before any work: the report folder can be written
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--out {out}: cannot create the folder ({exc.strerror})")
     make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
     with Store(store) as db, progress_bar("claims") as bar:
         try:
