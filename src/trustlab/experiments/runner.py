@@ -267,7 +267,13 @@ class DaskRunner(Runner):
             )  # fmt: skip
             self._client = client_cls(self._cluster)
         else:
-            self._client = client_cls(self.address, timeout="20s")
+            try:
+                self._client = client_cls(self.address, timeout="10s")
+            except (OSError, TimeoutError) as exc:
+                raise InvalidParameter(
+                    f"--cluster {self.address}: no Dask scheduler answered ({type(exc).__name__}); "
+                    "start one (dask scheduler) or give local:N"
+                ) from None
             info = self._client.scheduler_info()
             self.workers = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
 
