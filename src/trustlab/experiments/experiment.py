@@ -86,7 +86,8 @@ def run_experiment(
     store : Store
         Where units are looked up and written (this process is the only writer).
     runner : Runner
-        Where units run (started and closed here).
+        Where units run: started here if needed, and then closed here; a runner the caller
+        started stays up for the next sweep (the caller closes it).
     backend : Backend
         The commands and the function that executes one unit.
     progress : callable, optional
@@ -184,6 +185,7 @@ def run_experiment(
             failed.append({"point": u.point, "replicate": u.replicate, "params": u.params,
                            "error": why})  # fmt: skip
 
+    owned = not runner.started  # a runner its caller started is the caller's to close
     runner.start()
     try:
         while queue or in_flight:
@@ -221,7 +223,8 @@ def run_experiment(
     except BaseException:
         runner.close(cancel=True)
         raise
-    runner.close()
+    if owned:
+        runner.close()
     result.failed = failed
     result.seconds = time.perf_counter() - t_start
     if failed:

@@ -95,6 +95,12 @@ class Runner(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close(cancel=exc[0] is not None)
 
+    @property
+    def started(self) -> bool:
+        """Whether workers are running (a runner started by its caller is not closed by
+        :func:`~trustlab.experiments.run_experiment`, so many sweeps can share it)."""
+        return False
+
     def start(self) -> None:  # noqa: B027 - optional hook
         """Start workers (no-op by default)."""
 
@@ -108,6 +114,18 @@ class Runner(ABC):
 
     def restart(self) -> None:  # noqa: B027 - optional hook
         """Replace workers after one died (no-op by default)."""
+
+    def warm(self, execute: Execute, item: TaskItem) -> None:
+        """Start the workers and run ``item`` in each, so their compiled kernels are loaded.
+
+        Optional (timing sweeps without start-up, or a cluster shared by many sweeps); the
+        result is discarded.
+        """
+        self.start()
+        handles = [self.submit(execute, [item]) for _ in range(2 * self.workers)]
+        while handles:
+            for h, _ in self.wait(handles, timeout=1.0):
+                handles.remove(h)
 
     def close(self, *, cancel: bool = False) -> None:  # noqa: B027 - optional hook
         """Stop the workers; with ``cancel``, drop pending tasks without waiting."""
@@ -175,6 +193,10 @@ class ProcessRunner(Runner):
         available = multiprocessing.get_all_start_methods()
         self.method = method or ("forkserver" if "forkserver" in available else "spawn")
         self._pool: cf.ProcessPoolExecutor | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
 
     def start(self) -> None:
         if self._pool is not None:  # already started (e.g. warmed up by the caller)
@@ -249,6 +271,10 @@ class DaskRunner(Runner):
                 )
             self.workers = int(n)
 
+    @property
+    def started(self) -> bool:
+        return self._client is not None
+
     def start(self) -> None:
         import logging
 
@@ -279,6 +305,10 @@ class DaskRunner(Runner):
 
     def submit(self, execute: Execute, items: Sequence[TaskItem]) -> Any:
         return self._client.submit(run_task, execute, list(items), pure=False)
+
+    def warm(self, execute: Execute, item: TaskItem) -> None:
+        self.start()
+        self._client.run(run_task, execute, [item])  # on every worker, not where it lands
 
     def wait(self, handles: Sequence[Any], timeout: float) -> list[tuple[Any, Any]]:
         import distributed

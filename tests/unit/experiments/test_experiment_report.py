@@ -38,7 +38,7 @@ noise = {noise}
 def run(tmp_path: Path, noise: str) -> list:  # type: ignore[type-arg]
     _, claims = parse_claims(CLAIMS.format(noise=noise), cli_backend())
     with Store(tmp_path / "s.duckdb") as store:
-        return run_claims(claims, store, SerialRunner, cli_backend())
+        return run_claims(claims, store, SerialRunner(), cli_backend())
 
 
 def test_report_end_to_end_and_the_verdict_flips(tmp_path: Path) -> None:

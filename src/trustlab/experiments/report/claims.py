@@ -194,23 +194,30 @@ def parse_claims(text: str, backend: Backend, *, source: str = "<text>") -> tupl
 def run_claims(
     claims: Sequence[Claim],
     store: Store,
-    runner_factory: Callable[[], Runner],
+    runner: Runner,
     backend: Backend,
     *,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> list[ClaimResult]:
-    """Run every claim's spec (stored units are reused) and evaluate it from the store."""
+    """Run every claim's spec on one runner (started once; stored units are reused) and
+    evaluate each from the store."""
     results = []
-    for claim in claims:
+    owned = not runner.started
+    runner.start()
+    try:
+        for claim in claims:
 
-        def step(done: int, total: int, _id: str = claim.id) -> None:
-            if progress:
-                progress(_id, done, total)
+            def step(done: int, total: int, _id: str = claim.id) -> None:
+                if progress:
+                    progress(_id, done, total)
 
-        run = run_experiment(claim.spec, store, runner_factory(), backend, progress=step)
-        res = evaluate(claim, store)
-        res.units, res.reused = run.total, run.reused
-        results.append(res)
+            run = run_experiment(claim.spec, store, runner, backend, progress=step)
+            res = evaluate(claim, store)
+            res.units, res.reused = run.total, run.reused
+            results.append(res)
+    finally:
+        if owned:
+            runner.close()
     return results
 
 

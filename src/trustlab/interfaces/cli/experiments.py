@@ -437,11 +437,11 @@ def report_command(
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"--out {out}: cannot create the folder ({exc.strerror})")
-    make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
+    runner = make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
     with Store(store) as db, progress_bar("claims") as bar:
         try:
             results = run_claims(
-                claim_list, db, lambda: make_runner(workers, cluster), backend,
+                claim_list, db, runner, backend,
                 progress=lambda _id, done, total: bar(done, total),
             )  # fmt: skip
         except Interrupted as exc:
