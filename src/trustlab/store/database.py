@@ -17,12 +17,16 @@ the file is never overwritten or truncated.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-from collections.abc import Iterable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import duckdb
 
@@ -57,6 +61,38 @@ _SCHEMA = [
         FROM spec_units su JOIN units u ON u.unit_key = su.unit_key
         JOIN specs s ON s.spec_hash = su.spec_hash""",
 ]
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C back while a transaction runs, and raise it right after the commit.
+
+    DuckDB would otherwise turn it into "Query interrupted" in the middle of a commit. (Blocking
+    the signal is not enough: another thread of the process may receive it.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _uninterruptible(method: _F) -> _F:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _uninterrupted():
+            return method(*args, **kwargs)
+
+    return cast(_F, wrapper)
 
 
 class StoreError(TrustlabError):
@@ -153,11 +189,12 @@ class Store:
 
     def _create(self) -> None:
         con = self._con
-        con.execute("BEGIN TRANSACTION")
-        for stmt in _SCHEMA:
-            con.execute(stmt)
-        con.execute("INSERT INTO trustlab_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
-        con.execute("COMMIT")
+        with _uninterrupted():
+            con.execute("BEGIN TRANSACTION")
+            for stmt in _SCHEMA:
+                con.execute(stmt)
+            con.execute("INSERT INTO trustlab_meta VALUES ('schema_version', ?)", [SCHEMA_VERSION])
+            con.execute("COMMIT")
 
     # -- context -------------------------------------------------------------------------------
 
@@ -173,6 +210,7 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------------
 
+    @_uninterruptible
     def register_spec(
         self,
         spec_hash: str,
@@ -216,6 +254,7 @@ class Store:
         ).fetchall()
         return {r[0] for r in rows}
 
+    @_uninterruptible
     def write_units(self, rows: Sequence[UnitRow]) -> int:
         """Store finished units in one transaction (a unit is all there or not at all).
 

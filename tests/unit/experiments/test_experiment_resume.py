@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from trustlab.store import Store
 
 SPEC = """
@@ -99,13 +101,15 @@ def test_sigkill_mid_sweep_then_resume_stores_every_unit_once(tmp_path: Path) ->
     assert rows1 == rows2
 
 
-def test_ctrl_c_stops_cleanly_and_keeps_what_finished(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_stops_cleanly_and_keeps_what_finished(tmp_path: Path, workers: str) -> None:
     spec = tmp_path / "spec.toml"
     spec.write_text(SPEC)
     store = tmp_path / "s.duckdb"
-    proc = trustlab("run", str(spec), "--store", str(store), "--task-seconds", "0.05")
+    proc = trustlab("run", str(spec), "--store", str(store), "--task-seconds", "0.02",
+                    "--workers", workers)  # fmt: skip
     wait_for_commits(store, proc)
-    proc.send_signal(signal.SIGINT)
+    os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
