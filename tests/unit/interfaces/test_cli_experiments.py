@@ -104,3 +104,14 @@ def test_bad_store_exits_2_untouched(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = cli(capsys, "results", "export", "--out", str(tmp_path / "x.xlsx"),
                        "--store", str(store))  # fmt: skip
     assert code == 2 and ".csv or .parquet" in err
+
+
+def test_a_value_the_command_rejects_exits_2_naming_the_point(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "bad-noise.toml"
+    spec.write_text(SPEC.replace("noise = [0.0, 0.1]", "noise = [1.5]"))
+    code, _, err = cli(capsys, "run", str(spec), "--store", str(tmp_path / "r.duckdb"))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "point 0 (noise=1.5)" in err and "noise" in err.split("(noise=1.5)")[1]
