@@ -236,6 +236,8 @@ class ProcessRunner(Runner):
                     p.terminate()
             for p in procs:
                 p.join(timeout=5)
+            # the pool's manager thread now sees its workers gone and exits; wait for it
+            pool.shutdown(wait=True)
         else:
             pool.shutdown(wait=True)
 

@@ -87,3 +87,20 @@ def test_axelrod_plays_the_same_eight() -> None:
     assert m["turns"] == bt.n_pairs(8) * bt.TURNS
     assert m["matches"] == bt.n_pairs(8)
     assert m["import_seconds"] > 0
+
+
+def test_experiments_benchmark_measures_overhead_at_tiny_size() -> None:
+    import bench_experiments as be
+
+    o = be.overhead(reps=2)
+    assert o["units"] == 4
+    assert o["sweep_ms_per_unit"] > 0 and o["direct_ms_per_unit"] > 0
+    assert o["overhead_ms_per_unit"] == pytest.approx(
+        o["sweep_ms_per_unit"] - o["direct_ms_per_unit"], abs=2e-3
+    )
+    record = {"measured_at": "now", "load_at_end": [0, 0, 0], "machine": {"cores": 2},
+              "overhead": o, "scaling": {"one_worker": {"seconds": 2.0},
+              "two_workers_mean_seconds": 1.0, "two_over_one": 0.5,
+              "dask_two_workers_mean_seconds": 1.5, "dask_over_processes": 1.5,
+              "identical_stored_values": True}}  # fmt: skip
+    assert "(50% of one; target ≤ 60 %)" in be.markdown(record)
