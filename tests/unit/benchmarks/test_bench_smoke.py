@@ -101,3 +101,20 @@ def test_the_memory_benchmark_reads_a_peak_per_process(tmp_path: Path) -> None:
     assert rows[0]["ratio_to_smallest"] == 1.0 and len(rows[1]["ranking"]) == 8
     saved = json.loads(save_result("tournament_memory", record, directory=tmp_path).read_text())
     assert "| 3 |" in bm.markdown(saved)
+
+
+def test_experiments_benchmark_measures_overhead_at_tiny_size() -> None:
+    import bench_experiments as be
+
+    o = be.overhead(reps=2)
+    assert o["units"] == 4
+    assert o["sweep_ms_per_unit"] > 0 and o["direct_ms_per_unit"] > 0
+    assert o["overhead_ms_per_unit"] == pytest.approx(
+        o["sweep_ms_per_unit"] - o["direct_ms_per_unit"], abs=2e-3
+    )
+    record = {"measured_at": "now", "load_at_end": [0, 0, 0], "machine": {"cores": 2},
+              "overhead": o, "scaling": {"one_worker": {"seconds": 2.0},
+              "two_workers_mean_seconds": 1.0, "two_over_one": 0.5,
+              "dask_two_workers_mean_seconds": 1.5, "dask_over_processes": 1.5,
+              "identical_stored_values": True}}  # fmt: skip
+    assert "(50% of one; target ≤ 60 %)" in be.markdown(record)

@@ -93,6 +93,9 @@ def _register() -> None:
     from trustlab.interfaces.cli import society as society_cli
 
     society_cli.register(app)
+    from trustlab.interfaces.cli import experiments as experiments_cli
+
+    experiments_cli.register(app)
 
 
 def _usage_hint(exc: click_exceptions.UsageError) -> str:
