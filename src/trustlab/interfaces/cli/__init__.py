@@ -90,6 +90,7 @@ def _register() -> None:
     from trustlab.interfaces.cli import society as society_cli
 
     society_cli.register(app)
+    __import__("trustlab.interfaces.cli.serve", fromlist=["register"]).register(app)
 
 
 def _usage_hint(exc: click_exceptions.UsageError) -> str:

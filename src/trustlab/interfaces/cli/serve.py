@@ -1,0 +1,70 @@
+"""``trustlab serve``: the explorable web page, served from this computer."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+import threading
+import webbrowser
+from typing import Annotated
+
+import typer
+
+from trustlab.interfaces.cli._common import fail
+
+__all__ = ["register", "serve_command"]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (1024-65535).")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to bind (default loopback: only this computer can connect).",
+        ),
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default browser.")
+    ] = False,
+) -> None:
+    """Serve the explorable: chapters a reader steps through, computed live by trustlab."""
+    if not 1024 <= port <= 65535:
+        fail(f"--port must be between 1024 and 65535, got {port}")
+    import uvicorn
+
+    from trustlab.interfaces.web.app import LOOPBACK_HOSTS, create_app
+    from trustlab.interfaces.web.limits import MAX_MESSAGE_BYTES
+
+    loopback = _is_loopback(host)
+    app = create_app(allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    url = f"http://{shown}:{port}/"
+    sys.stdout.write(f"trustlab explorable at {url}  (Ctrl+C to stop)\n")
+    if not loopback:
+        sys.stdout.write(f"warning: listening on {host}: other computers can reach this page\n")
+    sys.stdout.flush()
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    uvicorn.run(
+        app,
+        host=host.strip("[]"),
+        port=port,
+        log_level="warning",
+        ws_max_size=MAX_MESSAGE_BYTES * 2,
+        limit_concurrency=200,
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to ``app``."""
+    app.command("serve", help="Serve the explorable web page on this computer.")(serve_command)
