@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-from trustlab.interfaces.cli._common import fail
+from rich.table import Table
+
+from trustlab.interfaces.cli._common import FormatOpt, OutputFormat, emit, fail
 
 __all__ = ["register", "serve_command"]
 
@@ -36,8 +38,15 @@ def serve_command(
     open_browser: Annotated[
         bool, typer.Option("--open", help="Open the page in the default browser.")
     ] = False,
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Serve the explorable: chapters a reader steps through, computed live by trustlab."""
+    """Serve the explorable: chapters a reader steps through, computed live by trustlab.
+
+    The address is printed first (as a table, or with --format json|csv for scripts); the server
+    then runs until Ctrl+C.
+
+    Example: trustlab serve --port 8000 --open
+    """
     if not 1024 <= port <= 65535:
         fail(f"--port must be between 1024 and 65535, got {port}")
     import uvicorn
@@ -49,9 +58,10 @@ def serve_command(
     app = create_app(allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     url = f"http://{shown}:{port}/"
-    sys.stdout.write(f"trustlab explorable at {url}  (Ctrl+C to stop)\n")
+    payload = {"url": url, "host": host, "port": port, "loopback": loopback}
+    emit(payload, fmt, _table, lambda p: [p])
     if not loopback:
-        sys.stdout.write(f"warning: listening on {host}: other computers can reach this page\n")
+        sys.stderr.write(f"warning: listening on {host}: other computers can reach this page\n")
     sys.stdout.flush()
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
@@ -65,6 +75,13 @@ def serve_command(
     )
 
 
+def _table(payload: dict[str, object]) -> Table:
+    t = Table(title="trustlab explorable (Ctrl+C to stop)", show_header=False)
+    t.add_row("address", str(payload["url"]))
+    t.add_row("reachable from", "this computer only" if payload["loopback"] else "the network")
+    return t
+
+
 def register(app: typer.Typer) -> None:
     """Add ``serve`` to ``app``."""
-    app.command("serve", help="Serve the explorable web page on this computer.")(serve_command)
+    app.command("serve")(serve_command)

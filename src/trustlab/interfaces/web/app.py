@@ -73,14 +73,23 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
     422
     """
 
+    def _warm_up() -> None:
+        try:
+            engine.warm_up()
+        finally:
+            app.state.warm.set()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
-            threading.Thread(target=engine.warm_up, name="trustlab-warm-up", daemon=True).start()
+            threading.Thread(target=_warm_up, name="trustlab-warm-up", daemon=True).start()
+        else:
+            app.state.warm.set()
         yield
 
     app = FastAPI(title="trustlab explorable", version=trustlab.__version__, lifespan=lifespan)
     app.state.sessions = 0
+    app.state.warm = threading.Event()
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
@@ -102,8 +111,13 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
 
     @app.get("/api/health")
     async def health() -> dict[str, Any]:
-        """Whether the server answers, and its version."""
-        return {"ok": True, "version": trustlab.__version__, "sessions": app.state.sessions}
+        """Whether the server answers, its version, and whether the kernels are loaded."""
+        return {
+            "ok": True,
+            "version": trustlab.__version__,
+            "sessions": app.state.sessions,
+            "warm": app.state.warm.is_set(),
+        }
 
     @app.get("/api/catalogue")
     async def catalogue() -> dict[str, Any]:
