@@ -10,9 +10,12 @@ simulation at a time; a new message replaces it, and a disconnect stops it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import mimetypes
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
@@ -20,8 +23,7 @@ from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -34,6 +36,9 @@ __all__ = ["LOOPBACK_HOSTS", "create_app", "static_dir"]
 #: Host headers accepted when serving on loopback (a guard against DNS rebinding)
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+#: threads that run simulations (all sessions share them, so the CPU time is bounded)
+WORKERS = 4
 
 
 def static_dir() -> Path:
@@ -75,6 +80,7 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
 
     def _warm_up() -> None:
         try:
+            _catalogue()
             engine.warm_up()
         finally:
             app.state.warm.set()
@@ -86,9 +92,27 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
         else:
             app.state.warm.set()
         yield
+        pool.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="trustlab explorable", version=trustlab.__version__, lifespan=lifespan)
     app.state.sessions = 0
+    app.state.http_busy = 0
+
+    @app.middleware("http")
+    async def count_http(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        # streams yield to plain requests (see `pace`): a new reader's page load comes first
+        app.state.http_busy += 1
+        try:
+            return await call_next(request)
+        finally:
+            app.state.http_busy -= 1
+
+    pool = ThreadPoolExecutor(WORKERS, "trustlab-sim", initializer=engine.single_thread)
+
+    async def work(fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in the simulation threads."""
+        return await asyncio.get_running_loop().run_in_executor(pool, functools.partial(fn, *args))
+
     app.state.warm = threading.Event()
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
@@ -101,13 +125,29 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
     async def _refused(request: Request, exc: engine.TrustlabError) -> JSONResponse:
         return JSONResponse({"detail": " ".join(str(exc).split())}, status_code=422)
 
+    # The page's few small files are read once and served from memory: a page load then needs no
+    # thread and no disk, and stays quick while many simulations stream.
     static = static_dir()
+    files = {
+        f.relative_to(static).as_posix(): (
+            f.read_bytes(),
+            mimetypes.guess_type(f.name)[0] or "application/octet-stream",
+        )
+        for f in sorted(static.rglob("*"))
+        if f.is_file()
+    }
+    no_cache = {"Cache-Control": "no-cache"}
 
     @app.get("/", include_in_schema=False)
-    async def index() -> FileResponse:
-        return FileResponse(static / "index.html", headers={"Cache-Control": "no-cache"})
+    async def index() -> Response:
+        return Response(files["index.html"][0], media_type="text/html", headers=no_cache)
 
-    app.mount("/static", StaticFiles(directory=static), name="static")
+    @app.get("/static/{path:path}", include_in_schema=False)
+    async def asset(path: str) -> Response:
+        if path not in files:
+            return JSONResponse({"detail": f"no file {path!r}"}, status_code=404)
+        body, kind = files[path]
+        return Response(body, media_type=kind, headers=no_cache)
 
     @app.get("/api/health")
     async def health() -> dict[str, Any]:
@@ -122,6 +162,10 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
     @app.get("/api/catalogue")
     async def catalogue() -> dict[str, Any]:
         """Characters, the chapters' games (actions read from the engine) and every bound."""
+        return _catalogue()
+
+    @functools.cache
+    def _catalogue() -> dict[str, Any]:
         cat = engine.characters()
         return {
             "characters": [
@@ -161,12 +205,12 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
     @app.post("/api/tournament")
     async def run_tournament(req: tournament.TournamentRequest) -> dict[str, Any]:
         """One round robin with every match's moves."""
-        return await asyncio.to_thread(tournament.tournament, req)
+        return await work(tournament.tournament, req)
 
     @app.post("/api/evolution")
     async def run_evolution(req: evolution.EvolutionRequest) -> dict[str, Any]:
         """A whole evolution at once: the counts per generation (and sites on a lattice)."""
-        result = await asyncio.to_thread(evolution.run, req)
+        result = await work(evolution.run, req)
         messages = list(evolution.frames(req, result))
         return {**messages[0], "frames": messages[1:]}
 
@@ -185,12 +229,12 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
                     series.append({"round": frame["round"], **frame["measures"]})
             return {**start, "last": last, "series": series}
 
-        return await asyncio.to_thread(go)
+        return await work(go)
 
     @app.post("/api/collective")
     async def run_collective(req: collective.CollectiveRequest) -> dict[str, Any]:
         """The critical-mass experiment, answered when done."""
-        return await asyncio.to_thread(collective.run, req, lambda d, t: None)
+        return await work(collective.run, req, lambda d, t: None)
 
     # ---- websocket streams -------------------------------------------------------------
 
@@ -268,7 +312,12 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
         period = 1.0 / fps
         due = loop.time()
         while not cancel.is_set():
-            msg = await asyncio.to_thread(next, messages, None) if lazy else next(messages, None)
+            # let page loads and API calls in flight go first (for at most a few frames' time)
+            for _ in range(25):
+                if not app.state.http_busy:
+                    break
+                await asyncio.sleep(0.01)
+            msg = await work(next, messages, None) if lazy else next(messages, None)
             if msg is None:
                 break
             wait = due - loop.time()
@@ -283,13 +332,17 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
     async def evolution_handler(
         ws: WebSocket, req: evolution.EvolutionRequest, run_id: Any, cancel: threading.Event
     ) -> None:
-        result = await asyncio.to_thread(evolution.run, req)
+        def progress(done: int, total: int) -> None:
+            if cancel.is_set():  # a newer request replaced this one: stop computing it
+                raise _Cancelled
+
+        result = await work(evolution.run, req, progress)
         await pace(ws, evolution.frames(req, result), req.fps, run_id, cancel, lazy=False)
 
     async def society_handler(
         ws: WebSocket, req: society.SocietyRequest, run_id: Any, cancel: threading.Event
     ) -> None:
-        run = await asyncio.to_thread(society.build, req)
+        run = await work(society.build, req)
         await pace(ws, society.frames(req, run), req.fps, run_id, cancel, lazy=True)
 
     async def collective_handler(
@@ -304,15 +357,15 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
             msg = {"type": "progress", "id": run_id, "done": done, "total": total}
             loop.call_soon_threadsafe(queue.put_nowait, msg)
 
-        work = asyncio.ensure_future(asyncio.to_thread(collective.run, req, progress))
-        while not work.done():
+        job = asyncio.ensure_future(work(collective.run, req, progress))
+        while not job.done():
             getter = asyncio.ensure_future(queue.get())
-            await asyncio.wait({work, getter}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({job, getter}, return_when=asyncio.FIRST_COMPLETED)
             if getter.done():
                 await ws.send_json(getter.result())
             else:
                 getter.cancel()
-        result = work.result()
+        result = job.result()
         await ws.send_json({**result, "id": run_id})
         await ws.send_json({"type": "done", "id": run_id})
 

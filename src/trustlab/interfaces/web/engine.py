@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numba
 import numpy as np
 
 import trustlab
@@ -53,6 +54,7 @@ __all__ = [
     "opens_supports",
     "play_pair",
     "preset_parameters",
+    "single_thread",
     "warm_up",
 ]
 
@@ -204,9 +206,13 @@ class SocietyRun:
     def rounds_done(self) -> int:
         return int(self.state.rounds_done)
 
-    def step(self) -> dict[str, Any]:
-        """Play one round and return the society's measures over it."""
+    def step(self) -> dict[str, Any] | None:
+        """Play one round; at the engine's record interval (about 100 records a run, as in
+        :func:`run_society`) return the society's measures since the last record, else None."""
         _society.step(self.state, self.config, self._prep)
+        done = self.rounds_done
+        if done % self.config.record_interval and done != self.config.rounds:
+            return None
         rec = record(self.state, self.config, self._mark)
         self._mark = Mark.of(self.state)
         return rec
@@ -247,8 +253,19 @@ def collective(
     )
 
 
+def single_thread() -> None:
+    """Run the compiled kernels of this thread on one core.
+
+    The page's simulations are small (tens of agents): starting a kernel's thread pool costs far
+    more than the work, and readers' simulations run side by side in threads anyway. The setting
+    is per thread, so it does not change the kernels' threads elsewhere in the process.
+    """
+    numba.set_num_threads(1)
+
+
 def warm_up() -> None:
     """Load (or compile) every kernel the page uses, so the first reader does not wait."""
+    single_thread()
     play_pair("tit-for-tat", "random", game=None, turns=3, noise=0.1, seed=1)
     evolve(
         "tit-for-tat:3,always-defect:2",

@@ -7,7 +7,7 @@ pace is the reader's choice, not the engine's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -52,8 +52,13 @@ class EvolutionRequest(Request):
     fps: Fps = 30
 
 
-def run(req: EvolutionRequest) -> engine.EvolutionResult:
-    """Run the evolution ``req`` describes (a TrustlabError for parameters the engine refuses)."""
+def run(
+    req: EvolutionRequest, progress: Callable[[int, int], None] | None = None
+) -> engine.EvolutionResult:
+    """Run the evolution ``req`` describes (a TrustlabError for parameters the engine refuses).
+
+    ``progress(done, total)`` is called as generations are done; it may raise to stop the run.
+    """
     pop = {n: c for n, c in req.population.items() if c > 0}
     for n in pop:
         engine.get_character(n)
@@ -78,6 +83,7 @@ def run(req: EvolutionRequest) -> engine.EvolutionResult:
         "mutation": req.mutation,
         "seed": req.seed,
         "stop_at_fixation": False,
+        "progress": progress,
     }
     if req.dynamics == "elimination":
         common["eliminate"] = req.eliminate

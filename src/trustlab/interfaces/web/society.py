@@ -1,7 +1,8 @@
 """Chapter "society": agents who open, support, exploit, leave and find partners, round by round.
 
-Each frame is one round: every agent's character and loneliness, the relationships with the
-trust each side has in the other, and the society's measures.
+Each frame is one round: every agent's character and loneliness (in whole percent), the
+relationships (i < j) with the trust i has in j (in whole percent), and, at the engine's record
+interval, the society's measures since the last record.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import Field
 
 from trustlab.interfaces.web import engine
@@ -65,13 +67,14 @@ def build(req: SocietyRequest) -> engine.SocietyRun:
 
 def _frame(run: engine.SocietyRun, measures: dict[str, Any] | None) -> dict[str, Any]:
     char, lonely, edges, trust = run.network()
+    # shares as whole percents: small frames, cheap to encode at 20 sessions × 25 frames/s
     out: dict[str, Any] = {
         "type": "frame",
         "round": run.rounds_done,
         "char": char.tolist(),
-        "lonely": [round(float(x), 3) for x in lonely],
+        "lonely": np.rint(lonely * 100).astype(np.int64).tolist(),
         "edges": edges.tolist(),
-        "trust": [round(float(x), 3) for x in trust],
+        "trust": np.rint(trust * 100).astype(np.int64).tolist(),
     }
     if measures is not None:
         out["measures"] = {

@@ -280,8 +280,9 @@ def test_society_run_draws_a_valid_network(client: TestClient) -> None:
     edges = np.array(last["edges"])
     assert ((edges[:, 0] < edges[:, 1]) & (edges[:, 1] < 30)).all()
     assert np.bincount(edges.ravel(), minlength=30).max() <= 3
-    assert len(last["trust"]) == len(edges) and all(0 <= t <= 1 for t in last["trust"])
-    assert all(0 <= x <= 1 for x in last["lonely"]) and len(last["char"]) == 30
+    # trust and loneliness in whole percent
+    assert len(last["trust"]) == len(edges) and all(0 <= t <= 100 for t in last["trust"])
+    assert all(0 <= x <= 100 for x in last["lonely"]) and len(last["char"]) == 30
     assert last["measures"]["relationships"] == len(edges)
     assert r == _post(client, "/api/society", body)
 

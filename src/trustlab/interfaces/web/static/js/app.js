@@ -477,7 +477,8 @@
     const defaultMix = { reciprocator: 0.3, forgiver: 0, guarded: 0.5, exploiter: 0.2, "con-artist": 0 };
     const view = new C.NetworkView($("society-network"));
     const stream = new Stream("society", "/ws/society", onMessage);
-    let names = [], series = { open: [], lonely: [], exploited: [] }, last = null, rounds = 1;
+    let measures = null;
+    let names = [], series = { x: [], open: [], lonely: [], exploited: [] }, last = null, rounds = 1;
     function rerun() {
       const p = read("society", keys);
       const mix = readMix($("society-mix"));
@@ -488,15 +489,15 @@
     function draw() {
       if (!last) return;
       const byLonely = $("society-colour").value === "loneliness";
-      const fill = last.char.map((c, i) => (byLonely ? C.lonelyColour(last.lonely[i]) : C.colourOf(names[c], mixNames.indexOf(names[c]))));
-      view.draw({ edges: last.edges, trust: last.trust, fill });
+      const fill = last.char.map((c, i) => (byLonely ? C.lonelyColour(last.lonely[i] / 100) : C.colourOf(names[c], mixNames.indexOf(names[c]))));
+      view.draw({ edges: last.edges, trust: last.trust.map((t) => t / 100), fill });
       C.lineChart($("society-chart"), {
         series: [
           { name: "open", colour: "#0072B2", values: series.open },
           { name: "lonely", colour: "#D55E00", values: series.lonely },
           { name: "exploited", colour: "#000000", values: series.exploited },
         ],
-        xmax: rounds, ymin: 0, ymax: 1, xlabel: "round", ylabel: "share", yfmt: (v) => `${Math.round(v * 100)}%`,
+        xs: series.x, xmax: rounds, ymin: 0, ymax: 1, xlabel: "round", ylabel: "share", yfmt: (v) => `${Math.round(v * 100)}%`,
       });
     }
     function renderLegend() {
@@ -509,26 +510,26 @@
     }
     function onMessage(m) {
       if (m.type === "start") {
-        names = m.names; rounds = m.rounds; series = { open: [], lonely: [], exploited: [] };
-        view.reset(m.n_agents); renderLegend();
+        names = m.names; rounds = m.rounds; series = { x: [], open: [], lonely: [], exploited: [] };
+        view.reset(m.n_agents); renderLegend(); measures = null;
       } else if (m.type === "frame") {
         if (!last || m.round === 0) view.relax(m.edges, m.round === 0 ? 60 : 0);
         view.relax(m.edges, 3);
         last = m;
         if (m.measures) {
-          series.open.push(m.measures.open_rate); series.lonely.push(m.measures.loneliness);
+          series.x.push(m.round); series.open.push(m.measures.open_rate); series.lonely.push(m.measures.loneliness);
           series.exploited.push(m.measures.exploitation_rate);
         }
-        const meas = m.measures;
-        $("society-status").textContent = meas
-          ? `Round ${m.round} of ${rounds}: ${meas.relationships} relationships, ${meas.left} left this round, ${Math.round(meas.open_rate * 100)}% of turns open, mean loneliness ${Math.round(meas.loneliness * 100)}%.`
-          : "The first acquaintances.";
+        if (m.measures) measures = m.measures;
+        const meas = measures;
+        $("society-status").textContent = m.round === 0 || !meas ? "The first acquaintances."
+          : `Round ${m.round} of ${rounds}: ${m.edges.length} relationships; ${meas.left} partners left lately; ${Math.round(meas.open_rate * 100)}% of turns open; mean loneliness ${Math.round(meas.loneliness * 100)}%.`;
         draw();
-      } else if (m.type === "done" && last && last.measures) {
-        const f = last.measures.frequencies;
+      } else if (m.type === "done" && last && measures) {
+        const f = measures.frequencies;
         const top = Object.entries(f).sort((a, b) => b[1] - a[1])[0];
         const lonelyBy = {};
-        last.char.forEach((c, i) => { (lonelyBy[names[c]] = lonelyBy[names[c]] || []).push(last.lonely[i]); });
+        last.char.forEach((c, i) => { (lonelyBy[names[c]] = lonelyBy[names[c]] || []).push(last.lonely[i] / 100); });
         const avg = Object.entries(lonelyBy).map(([n, v]) => [n, v.reduce((a, b) => a + b, 0) / v.length]).sort((a, b) => b[1] - a[1]);
         $("society-takeaway").textContent = `After ${last.round} rounds ${top[0]} make up ${Math.round(top[1] * 100)}% of the society; the loneliest are the ${avg[0][0]} (${Math.round(avg[0][1] * 100)}%)${avg.length > 1 ? `, the least lonely the ${avg[avg.length - 1][0]} (${Math.round(avg[avg.length - 1][1] * 100)}%)` : ""}.`;
       }

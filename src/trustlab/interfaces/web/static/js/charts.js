@@ -77,11 +77,11 @@ function axes(ctx, box, { xmin, xmax, ymin, ymax, xlabel, ylabel, yticks, xticks
 
 /* series: [{name, colour, values}] (values may contain null); dashes vary so lines differ
    by more than colour. */
-function lineChart(canvas, { series, xmax, ymin = 0, ymax = 1, xlabel, ylabel, yfmt }) {
+function lineChart(canvas, { series, xs, xmax, ymin = 0, ymax = 1, xlabel, ylabel, yfmt }) {
   const { ctx, w, h } = setupCanvas(canvas);
   const box = { l: 48, t: 12, r: w - 12, b: h - 40 };
   axes(ctx, box, { xmin: 0, xmax, ymin, ymax, xlabel, ylabel, yfmt });
-  const sx = (i) => box.l + (i / (xmax || 1)) * (box.r - box.l);
+  const sx = (i) => box.l + ((xs ? xs[i] : i) / (xmax || 1)) * (box.r - box.l);
   const sy = (v) => box.b - ((v - ymin) / (ymax - ymin || 1)) * (box.b - box.t);
   const dashes = [[], [6, 3], [2, 3], [8, 3, 2, 3]];
   series.forEach((s, k) => {
