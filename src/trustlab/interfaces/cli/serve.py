@@ -9,7 +9,6 @@ import webbrowser
 from typing import Annotated
 
 import typer
-
 from rich.table import Table
 
 from trustlab.interfaces.cli._common import FormatOpt, OutputFormat, emit, fail

@@ -38,7 +38,13 @@ class CollectiveRequest(Request):
 
 
 def wilson(successes: float, n: int) -> tuple[float, float]:
-    """The 95 % Wilson score interval of a proportion (Wilson 1927, doi:10.2307/2276774)."""
+    """The 95 % Wilson score interval of a proportion (Wilson 1927, doi:10.2307/2276774).
+
+    Examples
+    --------
+    >>> [round(x, 3) for x in wilson(3, 6)]
+    [0.188, 0.812]
+    """
     if n == 0:
         return (0.0, 1.0)
     p = successes / n

@@ -67,7 +67,17 @@ def characters() -> dict[str, Character]:
 
 
 def get_character(name: str) -> Character:
-    """A catalogue character by its canonical name (no family specs, no rules: no user code)."""
+    """A catalogue character by its canonical name (no family specs, no rules: no user code).
+
+    Examples
+    --------
+    >>> get_character("tit-for-tat").name
+    'tit-for-tat'
+    >>> get_character("memory-one:1,0,1,0")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    trustlab.domain.errors.TrustlabError: unknown character 'memory-one:1,0,1,0'; choose ...
+    """
     cat = trustlab.catalogue()
     if name not in cat:
         raise TrustlabError(f"unknown character {name!r}; choose one of the catalogue's names")

@@ -58,6 +58,12 @@ def run(
     """Run the evolution ``req`` describes (a TrustlabError for parameters the engine refuses).
 
     ``progress(done, total)`` is called as generations are done; it may raise to stop the run.
+
+    Examples
+    --------
+    >>> r = run(EvolutionRequest())  # 15 cooperators, 5 cheats, 5 copycats
+    >>> dict(zip(r.names, r.history[0, -1].tolist()))["tit-for-tat"]
+    25
     """
     pop = {n: c for n, c in req.population.items() if c > 0}
     for n in pop:

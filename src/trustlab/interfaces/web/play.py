@@ -51,7 +51,13 @@ def game_of(kind: str) -> engine.Game:
 
 
 def lineup(kind: str, seed: int) -> list[tuple[str, int]]:
-    """The hidden characters (and turns against each) that ``seed`` draws for ``kind``."""
+    """The hidden characters (and turns against each) that ``seed`` draws for ``kind``.
+
+    Examples
+    --------
+    >>> lineup("classic", 1) == lineup("classic", 1), len(lineup("exchange", 1))
+    (True, 4)
+    """
     cat = engine.characters()
     pool = sorted(n for n, c in cat.items() if POOL[kind] in c.tags)
     rng = np.random.default_rng([seed, 0 if kind == "classic" else 1])

@@ -28,7 +28,14 @@ class TournamentRequest(Request):
 
 
 def tournament(req: TournamentRequest) -> dict[str, Any]:
-    """Every pair plays once (no self-play); the standings sum each character's matches."""
+    """Every pair plays once (no self-play); the standings sum each character's matches.
+
+    Examples
+    --------
+    >>> r = tournament(TournamentRequest())  # the explorable's one tournament
+    >>> [(s["name"], s["score"]) for s in r["standings"]][:2]
+    [('tit-for-tat', 57.0), ('grudger', 46.0)]
+    """
     names = list(req.characters)
     if len(set(names)) != len(names):
         raise engine.TrustlabError("each character may play only once in a tournament")
