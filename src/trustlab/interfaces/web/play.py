@@ -62,7 +62,7 @@ def lineup(kind: str, seed: int) -> list[tuple[str, int]]:
     pool = sorted(n for n, c in cat.items() if POOL[kind] in c.tags)
     rng = np.random.default_rng([seed, 0 if kind == "classic" else 1])
     names = rng.permutation(pool)[:N_OPPONENTS]
-    turns = rng.integers(5, 9, size=len(names))
+    turns = rng.integers(4, 8, size=len(names))  # 4 to 7 turns, as in the explorable
     return [(str(n), int(t)) for n, t in zip(names, turns, strict=True)]
 
 

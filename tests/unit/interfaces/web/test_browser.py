@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ def ready(chapter: str, min_frames: int = 25) -> str:
 def test_every_chapter_loads_cleanly(browser: Any, server: Server, shots: Path) -> None:
     page = Page(browser)
     for chapter in CHAPTERS:
+        t = time.monotonic()
         page.open(f"{server.url}/#/{chapter}")
         page.wait(ready(chapter), timeout=30000)
         st = page.status(chapter)
@@ -83,6 +85,7 @@ def test_every_chapter_loads_cleanly(browser: Any, server: Server, shots: Path) 
         assert page.page.is_visible(f"#{chapter}"), chapter
         assert page.page.locator(".chapter:not([hidden])").count() == 1
         page.page.screenshot(path=str(shots / f"{chapter}.png"), full_page=True)
+        print(f"{chapter}: {time.monotonic() - t:.1f} s", end="; ")
     assert page.errors == []
     page.close()
 

@@ -564,7 +564,7 @@
       C.curveChart($("collective-chart"), { curve: result.curve, critical: result.critical_share, interval: result.interval, share: result.share });
       const point = result.curve.find((c) => Math.abs(c.share - result.share) < 1e-6) || result.curve[0];
       C.barChart($("collective-pay"), [
-        { name: "first openers, early", value: point.initiator_payoff_early ?? 0, colour: "#E69F00" },
+        { name: `first openers, rounds 1–${result.early_rounds}`, value: point.initiator_payoff_early ?? 0, colour: "#E69F00" },
         { name: "first openers, whole run", value: point.initiator_payoff ?? 0, colour: "#0072B2" },
         { name: "the guarded, whole run", value: point.guarded_payoff ?? 0, colour: C.GREY },
       ], { label: `payoff per round at ${Math.round(point.share * 100)}% first openers` });
@@ -582,7 +582,7 @@
           ? "openness never took over in half the runs on this grid"
           : `about ${pct(m.critical_share)} must open first for openness to take over half the time (95% interval ${pct(m.interval[0])} to ${m.interval[1] === null ? "beyond the grid" : pct(m.interval[1])})`;
         $("collective-status").textContent = "Done.";
-        $("collective-takeaway").textContent = `With ${pct(m.share)} opening first, openness took over in ${Math.round(point.success_rate * point.runs)} of ${point.runs} runs; ${crit}. Early on the first openers earned ${fmt(Math.round((point.initiator_payoff_early ?? 0) * 100) / 100)} a round.`;
+        $("collective-takeaway").textContent = `With ${pct(m.share)} opening first, openness took over in ${Math.round(point.success_rate * point.runs)} of ${point.runs} runs; ${crit}. In their first ${m.early_rounds} rounds the first openers earned ${fmt(Math.round((point.initiator_payoff_early ?? 0) * 100) / 100)} a round, over the whole run ${fmt(Math.round((point.initiator_payoff ?? 0) * 100) / 100)}, the guarded ${fmt(Math.round((point.guarded_payoff ?? 0) * 100) / 100)}.`;
       }
     }
     return {

@@ -97,19 +97,24 @@ function lineChart(canvas, { series, xs, xmax, ymin = 0, ymax = 1, xlabel, ylabe
   ctx.setLineDash([]);
 }
 
+/* Horizontal bars from a zero line (negative values, such as a cost, go left of it). */
 function barChart(canvas, items, { label } = {}) {
   const { ctx, w, h } = setupCanvas(canvas);
-  const max = Math.max(1, ...items.map((d) => Math.abs(d.value)));
-  const left = 150, top = 8, rowH = Math.min(34, (h - 16) / Math.max(1, items.length));
+  const lo = Math.min(0, ...items.map((d) => d.value));
+  const hi = Math.max(lo + 1, 0, ...items.map((d) => d.value));
+  const left = 160, right = w - 50, top = 8, rowH = Math.min(34, (h - 24) / Math.max(1, items.length));
+  const X = (v) => left + ((v - lo) / (hi - lo)) * (right - left);
   ctx.textBaseline = "middle";
   items.forEach((d, i) => {
     const y = top + i * rowH;
-    const width = ((w - left - 60) * Math.max(0, d.value)) / max;
-    ctx.fillStyle = d.colour; ctx.fillRect(left, y + 3, width, rowH - 6);
-    ctx.strokeStyle = "#0005"; ctx.strokeRect(left, y + 3, width, rowH - 6);
+    const a = X(Math.min(0, d.value)), b = X(Math.max(0, d.value));
+    ctx.fillStyle = d.colour; ctx.fillRect(a, y + 3, b - a, rowH - 6);
+    ctx.strokeStyle = "#0005"; ctx.strokeRect(a, y + 3, b - a, rowH - 6);
     ctx.fillStyle = "#222"; ctx.textAlign = "right"; ctx.fillText(d.name, left - 6, y + rowH / 2);
-    ctx.textAlign = "left"; ctx.fillText(String(Math.round(d.value * 10) / 10), left + width + 6, y + rowH / 2);
+    const text = String(Math.round(d.value * 10) / 10);
+    ctx.textAlign = "left"; ctx.fillText(text, b + 6, y + rowH / 2);
   });
+  if (lo < 0) { ctx.strokeStyle = "#333"; ctx.beginPath(); ctx.moveTo(X(0), top); ctx.lineTo(X(0), top + items.length * rowH); ctx.stroke(); }
   if (label) { ctx.textAlign = "right"; ctx.fillStyle = "#666"; ctx.fillText(label, w - 6, h - 8); }
 }
 
