@@ -152,7 +152,7 @@ def _play_through(page: Page, chapter: str) -> None:
 
 @pytest.mark.parametrize(("chapter", "tag"), [("play", "explorable"), ("exchange", "essay")])
 def test_played_game_records_moves_reveals_and_shares(
-    browser: Any, server: Server, chapter: str, tag: str
+    browser: Any, server: Server, shots: Path, chapter: str, tag: str
 ) -> None:
     import trustlab
 
@@ -169,6 +169,7 @@ def test_played_game_records_moves_reveals_and_shares(
     assert all(tag in trustlab.catalogue()[n].tags for n in names), names
     if chapter == "exchange":
         assert "Reassured" in page.page.inner_text("#exchange-needs")
+    page.page.screenshot(path=str(shots / f"{chapter}-revealed.png"), full_page=True)
     board = page.page.inner_html(f"#{chapter}-revealed")
     takeaway = page.page.inner_text(f"#{chapter}-takeaway")
     assert takeaway
