@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
@@ -241,6 +242,11 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
     Handler = Callable[[WebSocket, Any, Any, threading.Event], Awaitable[None]]
 
     async def session(ws: WebSocket, model: type[M], handler: Handler) -> None:
+        origin = ws.headers.get("origin")
+        if origin is not None and urlsplit(origin).netloc != ws.headers.get("host"):
+            # a page from another site may not drive this computer's simulations
+            await ws.close(code=1008, reason="cross-origin connections are refused")
+            return
         if app.state.sessions >= MAX_SESSIONS:
             await ws.close(code=1013, reason="too many sessions; try again later")
             return

@@ -424,6 +424,19 @@ def test_sessions_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         assert info.value.code == 1013
 
 
+def test_cross_origin_websockets_are_refused(client: TestClient) -> None:
+    with (
+        pytest.raises(WebSocketDisconnect) as info,
+        client.websocket_connect("/ws/society", headers={"origin": "http://evil.example"}),
+    ):
+        pass
+    assert info.value.code == 1008
+    same = {"origin": "http://testserver"}
+    with client.websocket_connect("/ws/evolution", headers=same) as ws:
+        ws.send_json({"id": 1, "params": {"generations": 1}})
+        assert _until(ws, "done", 1)[-1]["type"] == "done"
+
+
 def test_collective_stream_reports_progress(client: TestClient) -> None:
     with client.websocket_connect("/ws/collective") as ws:
         ws.send_json({"id": 7, "params": {"n_agents": 20, "rounds": 10, "runs": 1}})
