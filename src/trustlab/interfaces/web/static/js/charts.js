@@ -6,8 +6,8 @@ const OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79
 const GREY = "#999999";
 /* The same character keeps the same colour in every chapter. */
 const FIXED_COLOURS = {
-  "tit-for-tat": "#0072B2", "always-defect": "#D55E00", "always-cooperate": "#E69F00",
-  "grudger": "#009E73", "detective": "#CC79A7", "tit-for-two-tats": "#56B4E9",
+  "tit-for-tat": "#0072B2", "always-defect": "#D55E00", "always-cooperate": "#009E73",
+  "grudger": "#E69F00", "detective": "#CC79A7", "tit-for-two-tats": "#56B4E9",
   "win-stay-lose-shift": "#000000", "random": "#F0E442",
   "reciprocator": "#0072B2", "exploiter": "#D55E00", "guarded": GREY, "forgiver": "#009E73",
   "con-artist": "#CC79A7", "unconditional-giver": "#E69F00", "contrite": "#56B4E9",
