@@ -269,7 +269,7 @@
       const best = scored.reduce((a, b) => (b[0] > a[0] ? b : a));
       const worst = scored.reduce((a, b) => (b[0] < a[0] ? b : a));
       if (kind === "classic") {
-        $(`${chapter}-takeaway`).textContent = `You scored ${fmt(total)} in all: ${fmt(best[0])} against ${best[1]} and ${fmt(worst[0])} against ${worst[1]}; the same two moves paid differently depending on who answered them.`;
+        $(`${chapter}-takeaway`).textContent = `You scored ${fmt(total)} in all: ${fmt(best[0])} against ${best[1]} and ${fmt(worst[0])} against ${worst[1]}; the same moves paid differently depending on who answered them.`;
       } else {
         const t = totalNeeds();
         $(`${chapter}-takeaway`).textContent = `You opened up ${t.open_turns} times and were reassured ${t.reassured} times; in the turns you stayed guarded nobody could reassure you, and you were exploited ${t.exploited} times.`;
