@@ -88,5 +88,20 @@ setup_env() {
     install_stamp "$mode" >"$VENV/.trustlab-install-$mode"
 }
 
+# The browser tests (tests/unit/interfaces/web/test_browser.py) drive Debian's chromium through
+# Playwright (`playwright install` cannot download browsers offline). For the TEST setup only:
+# scripts/check calls this, scripts/run does not. Skipped when chromium is already there, or when
+# we cannot install it (not root, no apt-get); the browser tests then skip themselves.
+setup_test_browser() {
+    command -v chromium >/dev/null 2>&1 && return 0
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+        say "installing chromium for the browser tests (Debian)"
+        apt-get update -qq && apt-get install -y -qq chromium >/dev/null ||
+            say "could not install chromium: the browser tests will be skipped"
+    else
+        say "chromium not found and cannot be installed here: the browser tests will be skipped"
+    fi
+}
+
 setup_env
 export PATH="$VENV/bin:$PATH"

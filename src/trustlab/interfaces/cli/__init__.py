@@ -96,6 +96,7 @@ def _register() -> None:
     from trustlab.interfaces.cli import experiments as experiments_cli
 
     experiments_cli.register(app)
+    __import__("trustlab.interfaces.cli.serve", fromlist=["register"]).register(app)
 
 
 def _usage_hint(exc: click_exceptions.UsageError) -> str:
