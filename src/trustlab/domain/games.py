@@ -144,6 +144,12 @@ def prisoners_dilemma(R: float = 3, S: float = 0, T: float = 5, P: float = 1) ->
     ----------
     Axelrod & Hamilton (1981), "The evolution of cooperation", Science 211:1390.
     doi:10.1126/science.7466396
+
+    Examples
+    --------
+    >>> from trustlab import prisoners_dilemma
+    >>> prisoners_dilemma().payoffs.tolist()  # row: my action (C, D); column: the partner's
+    [[3.0, 0.0], [5.0, 1.0]]
     """
     vals = f"R={R:g}, S={S:g}, T={T:g}, P={P:g}"
     _require(T > R > P > S, "prisoner's dilemma", "T > R > P > S", vals)
@@ -152,7 +158,13 @@ def prisoners_dilemma(R: float = 3, S: float = 0, T: float = 5, P: float = 1) ->
 
 
 def stag_hunt(R: float = 4, S: float = 0, T: float = 3, P: float = 1) -> Game:
-    """The stag hunt, a coordination game: R > T ≥ P > S."""
+    """The stag hunt, a coordination game: R > T ≥ P > S.
+
+    Examples
+    --------
+    >>> from trustlab import stag_hunt
+    >>> stag_hunt().payoffs.tolist()
+    [[4.0, 0.0], [3.0, 1.0]]"""
     vals = f"R={R:g}, S={S:g}, T={T:g}, P={P:g}"
     _require(R > T >= P > S, "stag hunt", "R > T ≥ P > S", vals)
     return _rstp("stag-hunt", R, S, T, P)
@@ -162,6 +174,12 @@ def snowdrift(b: float = 4, c: float = 2) -> Game:
     """The snowdrift (hawk–dove) game with benefit b and cost c shared when both work: b > c > 0.
 
     R = b − c/2, S = b − c, T = b, P = 0, so that T > R > S > P.
+
+    Examples
+    --------
+    >>> from trustlab import snowdrift
+    >>> snowdrift(b=4, c=2).payoffs.tolist()
+    [[3.0, 2.0], [4.0, 0.0]]
     """
     _require(b > c > 0, "snowdrift game", "b > c > 0", f"b={b:g}, c={c:g}")
     g = _rstp("snowdrift", b - c / 2, b - c, b, 0.0)
@@ -169,7 +187,13 @@ def snowdrift(b: float = 4, c: float = 2) -> Game:
 
 
 def harmony(R: float = 4, S: float = 2, T: float = 3, P: float = 1) -> Game:
-    """The harmony game, where cooperation dominates: R > T and S > P."""
+    """The harmony game, where cooperation dominates: R > T and S > P.
+
+    Examples
+    --------
+    >>> from trustlab import harmony
+    >>> harmony().payoffs.tolist()
+    [[4.0, 2.0], [3.0, 1.0]]"""
     vals = f"R={R:g}, S={S:g}, T={T:g}, P={P:g}"
     _require(R > T, "harmony game", "R > T", vals)
     _require(S > P, "harmony game", "S > P", vals)
@@ -184,6 +208,12 @@ def donation(b: float = 3, c: float = 1) -> Game:
     References
     ----------
     Sigmund (2010), *The Calculus of Selfishness*, ch. 1. Princeton University Press.
+
+    Examples
+    --------
+    >>> from trustlab import donation
+    >>> donation(b=3, c=1).payoffs.tolist()
+    [[2.0, -1.0], [3.0, 0.0]]
     """
     _require(b > c > 0, "donation game", "b > c > 0", f"b={b:g}, c={c:g}")
     g = _rstp("donation", b - c, -c, b, 0.0)

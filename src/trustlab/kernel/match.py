@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from numba import njit, parallel_chunksize, prange
 
-from trustlab.kernel.rng import GAMMA, base_key, mix64, uniform_pair
+from trustlab.kernel.rng import base_key, child_key, uniform_pair
 
 __all__ = ["Bundle", "play_pairs", "play_units", "seat_sums"]
 
@@ -68,8 +68,9 @@ def _cut(p: float) -> np.uint64:
 
 @njit(cache=True, inline="always")
 def _draw(key: np.uint64, counter: int) -> tuple[np.uint64, np.uint64]:
-    """The two 32-bit halves of :func:`uniform_pair`'s hash, before scaling to [0, 1)."""
-    h = mix64(key + np.uint64(counter + 1) * np.uint64(GAMMA))
+    """The two 32-bit halves of :func:`uniform_pair`'s hash (the ``counter``-th child key),
+    before scaling to [0, 1)."""
+    h = child_key(key, np.int64(counter))
     return h >> np.uint64(32), h & np.uint64(0xFFFFFFFF)
 
 

@@ -74,7 +74,14 @@ def _character(name: str) -> Character:
 
 
 def catalogue() -> dict[str, Character]:
-    """Every named character, compiled (the first call builds them; later calls are free)."""
+    """Every named character, compiled (the first call builds them; later calls are free).
+
+    Examples
+    --------
+    >>> from trustlab import catalogue
+    >>> c = catalogue()
+    >>> "tit-for-tat" in c, c["tit-for-tat"].aliases
+    (True, ('copycat', 'tft'))"""
     return {e.name: _character(e.name) for e in CATALOGUE}
 
 
@@ -84,7 +91,13 @@ def character_names() -> list[str]:
 
 
 def select(tags: Iterable[str] = (), *, n_actions: int | None = None) -> list[Character]:
-    """The characters that carry every one of ``tags`` (and play ``n_actions`` natively)."""
+    """The characters that carry every one of ``tags`` (and play ``n_actions`` natively).
+
+    Examples
+    --------
+    >>> from trustlab import select
+    >>> [c.name for c in select(["explorable"])][:4]
+    ['always-cooperate', 'always-defect', 'tit-for-tat', 'grudger']"""
     want = set(tags)
     return [
         _character(e.name)

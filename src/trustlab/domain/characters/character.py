@@ -31,6 +31,13 @@ class Character:
         ``essay``, ``zero-determinant``...).
     reference : str
         Where it comes from, with a DOI where there is one.
+
+    Examples
+    --------
+    >>> from trustlab import get_character
+    >>> tft = get_character("copycat")
+    >>> tft.name, tft.memory_depth, tft.stochastic
+    ('tit-for-tat', 1, False)
     """
 
     name: str

@@ -86,6 +86,14 @@ def compile_rule(
 ) -> StateMachine:
     """Compile a rule (see the module docstring) into a :class:`StateMachine`.
 
+    Examples
+    --------
+    >>> from trustlab import compile_rule
+    >>> grudge = compile_rule(start=lambda: False, act=lambda hurt: int(hurt),
+    ...                       update=lambda hurt, mine, theirs: hurt or theirs == 1)
+    >>> grudge.n_states, grudge.policy.tolist()
+    (2, [[1.0, 0.0], [0.0, 1.0]])
+
     Raises
     ------
     CompileError
@@ -216,6 +224,13 @@ def reactive(p: float, q: float, p0: float = 1.0) -> StateMachine:
     ----------
     Nowak & Sigmund (1992), "Tit for tat in heterogeneous populations", Nature 355:250.
     doi:10.1038/355250a0
+
+    Examples
+    --------
+    >>> from trustlab import reactive
+    >>> generous = reactive(1.0, 1 / 3)  # forgives a third of defections
+    >>> generous.n_states, generous.policy[2].round(3).tolist()
+    (3, [0.333, 0.667])
     """
     p = _probability(p, "p")
     q = _probability(q, "q")

@@ -133,6 +133,13 @@ class SocietyConfig:
         Execution and perception noise, as in matches.
     record_every : int, optional
         Rounds between history records (default: about 100 records).
+
+    Examples
+    --------
+    >>> from trustlab import SocietyConfig, run_society
+    >>> cfg = SocietyConfig("reciprocator:0.5,guarded:0.5", n_agents=100, rounds=20)
+    >>> cfg.names, cfg.with_(rounds=40).rounds
+    (['reciprocator', 'guarded'], 40)
     """
 
     population: tuple[tuple[str, float], ...] | str
