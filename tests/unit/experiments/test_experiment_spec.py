@@ -102,7 +102,11 @@ def test_spec_keys_are_the_command_line_options() -> None:
     schema = cli_backend().command("tournament")
     assert schema is not None
     assert set(schema.keys) == longs - {"seed", "format"}
-    assert schema.option("turns").default == 200  # type: ignore[union-attr]
+    # --turns has no default of its own (so that --continuation can refuse it when given): the
+    # spec says so too, and the command's 200 applies when neither is given
+    turns = schema.option("turns")
+    assert turns is not None and turns.default is None and "default 200" in turns.help
+    assert schema.option("repetitions").default == 1  # type: ignore[union-attr]
 
 
 def test_hash_ignores_name_and_seeds_survive_a_longer_axis() -> None:
