@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from trustlab.domain.errors import InvalidParameter, SpecError, UnknownName
+from trustlab.domain.errors import InvalidParameter, SpecError, TrustlabError, UnknownName
 from trustlab.domain.games import Game, vulnerability_exchange
 from trustlab.domain.limits import check_society
 from trustlab.domain.play import check_probability
@@ -31,13 +31,61 @@ _SHARE_TOL = 1e-6
 def parse_population(text: str) -> tuple[tuple[str, float], ...]:
     """``"reciprocator:0.05,guarded:0.9,exploiter:0.05"`` → ((name, share), ...).
 
-    Names are checked later (against the game); shares must be numbers in [0, 1].
+    Family specs keep their commas (``memory-one:1,0,1,0:0.5``): entries are read as the
+    shortest run of comma-separated pieces that ends in ``name:share`` with a name the society
+    knows. Unknown names are checked later (against the game, with the closest names); shares
+    must be numbers in [0, 1].
 
     Examples
     --------
     >>> parse_population("reciprocator:0.1, guarded:0.9")
     (('reciprocator', 0.1), ('guarded', 0.9))
+    >>> parse_population("memory-one:1,0,1,0:0.5,guarded:0.5")
+    (('memory-one:1,0,1,0', 0.5), ('guarded', 0.5))
     """
+    out: list[tuple[str, float]] = []
+    acc = ""
+    for piece in text.split(","):
+        piece = piece.strip()
+        if not piece and not acc:
+            continue
+        acc = f"{acc},{piece}" if acc else piece
+        name, sep, share = acc.rpartition(":")
+        if not sep or not name.strip() or _number(share) is None or not _is_member(name):
+            continue
+        out.append((name.strip(), float(share)))
+        acc = ""
+    if acc:  # an unknown name (say which, with the closest) or a malformed entry
+        name, sep, share = acc.rpartition(":")
+        if sep and name.strip() and "," not in name and _number(share) is not None:
+            from trustlab.domain.society.agents import get_member
+
+            get_member(name.strip())
+        return _simple_population(text)
+    if not out:
+        raise SpecError("population is empty; give name:share pairs, e.g. reciprocator:1")
+    return tuple(out)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _is_member(name: str) -> bool:
+    from trustlab.domain.society.agents import get_member
+
+    try:
+        get_member(name.strip())
+    except TrustlabError:
+        return False
+    return True
+
+
+def _simple_population(text: str) -> tuple[tuple[str, float], ...]:
+    """Entries split at every comma, for the error messages of what the grammar could not read."""
     out: list[tuple[str, float]] = []
     for part in text.split(","):
         part = part.strip()
@@ -49,10 +97,9 @@ def parse_population(text: str) -> tuple[tuple[str, float], ...]:
                 f"population entries are name:share, got {part!r} "
                 "(e.g. reciprocator:0.05,guarded:0.9,exploiter:0.05)"
             )
-        try:
-            value = float(share)
-        except ValueError:
-            raise SpecError(f"population: the share of {name.strip()!r} is not a number") from None
+        value = _number(share)
+        if value is None:
+            raise SpecError(f"population: the share of {name.strip()!r} is not a number")
         out.append((name.strip(), value))
     if not out:
         raise SpecError("population is empty; give name:share pairs, e.g. reciprocator:1")

@@ -178,3 +178,19 @@ def test_donation_game_works_with_discriminators() -> None:
     cfg = SocietyConfig("discriminator:0.5,always-defect:0.5", game=donation(), n_agents=20,
                         capacity=2, reputation="image-scoring")  # fmt: skip
     assert cfg.names == ["discriminator", "always-defect"]
+
+
+def test_population_family_specs_keep_their_commas() -> None:
+    from trustlab.domain.errors import UnknownName
+    from trustlab.domain.society.config import parse_population
+
+    assert parse_population("memory-one:1,0,1,0:0.25, trust-learner:0.5:0.9:0.25,guarded:0.5") == (
+        ("memory-one:1,0,1,0", 0.25), ("trust-learner:0.5:0.9", 0.25), ("guarded", 0.5),
+    )  # fmt: skip
+    cfg = SocietyConfig("memory-one:1,0,1,0:0.5,guarded:0.5", n_agents=20)
+    assert cfg.names == ["memory-one:1,0,1,0", "guarded"]
+    # a typo after a family spec names the typo and the closest names, not a stray number
+    with pytest.raises(UnknownName, match=r"'gaurded'.*'guarded'"):
+        parse_population("memory-one:1,0,1,0:0.5,gaurded:0.5")
+    with pytest.raises(SpecError, match="not a number"):
+        parse_population("reciprocator:0.5,guarded:x")
