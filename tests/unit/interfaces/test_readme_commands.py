@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,10 @@ SLOW = (
     "tournament --all --continuation 0.99",
 )
 
+#: Commands that do not end by themselves: the explorable's server (its own tests start it on a
+#: free port and drive it, tests/unit/interfaces/web/).
+SERVERS = ("trustlab serve",)
+
 
 def readme_commands() -> list[tuple[str, str]]:
     """(command, comment) for each ``trustlab`` line of the README's bash blocks."""
@@ -36,7 +41,7 @@ def readme_commands() -> list[tuple[str, str]]:
     for block in re.findall(r"```bash\n(.*?)```", text, re.S):
         for line in block.replace("\\\n", " ").splitlines():
             line = line.strip()
-            if line.startswith("trustlab "):
+            if line.startswith("trustlab ") and not line.startswith(SERVERS):
                 command, _, comment = line.partition(" #")
                 found.append((" ".join(command.split()), comment.strip()))
     return found
@@ -60,15 +65,24 @@ def test_the_readme_shows_commands() -> None:
     assert any(promised_numbers(c) for _, c in COMMANDS)
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for all the README's commands, in order, as a reader would run them: figures
+    are written there, and ``trustlab results`` reads the store ``trustlab run`` wrote."""
+    d = tmp_path_factory.mktemp("readme")
+    shutil.copytree(README.parent / "examples", d / "examples")  # specs the README runs
+    return d
+
+
 @pytest.mark.parametrize(("command", "comment"), [_param(*c) for c in COMMANDS])
 def test_readme_command(
     command: str,
     comment: str,
-    tmp_path: Path,
+    workdir: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)  # commands that write figures write them here
+    monkeypatch.chdir(workdir)
     with pytest.raises(SystemExit) as info:
         main(shlex.split(command)[1:])
         raise SystemExit(0)
