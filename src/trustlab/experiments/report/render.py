@@ -21,14 +21,20 @@ _COLOURS = {"holds": "#1a7f37", "does not hold": "#cf222e", "undecided": "#9a670
 
 
 def _x(result: ClaimResult) -> tuple[str, list[Any]]:
+    """The figure's x axis: the one swept number, else each point's setting as a label."""
     pts = result.points
-    keys = list(pts[0]["params"]) if pts else []
-    key = result.claim.x or next(
-        (k for k in keys if all(isinstance(p["params"][k], int | float) for p in pts)), None
-    )
-    if key is None:
-        return "point", [p["point"] for p in pts]
-    return key, [p["params"][key] for p in pts]
+    judged = [p for p in pts if p["verdict"] != "control"] or pts
+    keys = [k for k in (pts[0]["params"] if pts else {})
+            if len({repr(p["params"][k]) for p in judged}) > 1]  # fmt: skip
+    numeric = [k for k in keys
+               if all(isinstance(p["params"][k], int | float) for p in pts)]  # fmt: skip
+    key = result.claim.x if result.claim.x in keys and len(keys) == 1 else None
+    key = key or (numeric[0] if len(keys) == 1 and numeric else None)
+    if key is not None:
+        return key, [p["params"][key] for p in pts]
+    if not keys:
+        return "point", [str(p["point"]) for p in pts]
+    return ", ".join(keys), [", ".join(str(p["params"][k]) for k in keys) for p in pts]
 
 
 def figure_png(result: ClaimResult) -> bytes:
@@ -45,14 +51,16 @@ def figure_png(result: ClaimResult) -> bytes:
     try:
         ax.axhline(crit.threshold, color="#57606a", lw=1, ls="--", label="threshold")
         for x, p in zip(xs, result.points, strict=True):
-            if p["mean"] is None:
+            if p["mean"] is None or p["verdict"] == "control":  # a control's raw value: not a margin
                 continue
             low = p["low"] if p["low"] is not None else p["mean"]
             high = p["high"] if p["high"] is not None else p["mean"]
             ax.errorbar([x], [p["mean"]], yerr=[[p["mean"] - low], [high - p["mean"]]], fmt="o",
                         color=_COLOURS[p["verdict"]], capsize=4)  # fmt: skip
         ax.set_xlabel(label)
-        ax.set_ylabel("statistic")
+        if any(isinstance(x, str) for x in xs):
+            ax.tick_params(axis="x", labelrotation=20, labelsize=7)
+        ax.set_ylabel("margin over the control" if crit.versus else "statistic")
         ax.set_title(result.claim.id + ": " + result.verdict_text, fontsize=10)
         handles = [Line2D([], [], color=c, marker="o", ls="", label=v)
                    for v, c in _COLOURS.items()]  # fmt: skip
