@@ -23,8 +23,8 @@ TITLE = "The essay's claims, tested"
 SIZES: dict[str, dict[str, Any]] = {
     # tiny: the test suite's end-to-end run (seconds); quick: `trustlab essay --quick`;
     # full: the report proper (for a cluster).
-    "tiny": {"replicates": 3, "turns": 30, "repetitions": 1, "agents": 60, "rounds": 40,
-             "noise": [0.0, 0.05], "cm_agents": 40, "cm_runs": 2, "cm_replicates": 2,
+    "tiny": {"replicates": 2, "turns": 30, "repetitions": 1, "agents": 40, "rounds": 30,
+             "noise": [0.0, 0.05], "cm_agents": 30, "cm_runs": 2, "cm_replicates": 2,
              "cm_refine": False},
     "quick": {"replicates": 5, "turns": 100, "repetitions": 2, "agents": 200, "rounds": 150,
               "noise": [0.0, 0.01, 0.02, 0.05, 0.1], "cm_agents": 100, "cm_runs": 4,
@@ -65,18 +65,27 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
     judges = "discriminator:0.6,exploiter:0.2,unconditional-giver:0.2"
     givers = "unconditional-giver:0.8,exploiter:0.2"
     forgiving = "reciprocator,forgiver,contrite,unconditional-giver,guarded,exploiter"
-    cm = {"kind": "critical-mass", "seed": 9, "replicates": z["cm_replicates"],
-          "params": {"agents": z["cm_agents"], "runs": z["cm_runs"], "shares": _CM_SHARES,
-                     "refine": z["cm_refine"]},
-          "points": [{}, {"noise": 0.05}, {"placement": "clustered"}, {"exploiters": 0.05}]}
+    cm = {
+        "kind": "critical-mass",
+        "seed": 9,
+        "replicates": z["cm_replicates"],
+        "params": {
+            "agents": z["cm_agents"],
+            "runs": z["cm_runs"],
+            "shares": _CM_SHARES,
+            "refine": z["cm_refine"],
+        },
+        "points": [{}, {"noise": 0.05}, {"placement": "clustered"}, {"exploiters": 0.05}],
+    }
     return [
         {
             "id": "reciprocity",
             "text": "Answering openness with support, and only openness that is returned "
             "(reciprocity), does better than both unconditional openness and guardedness.",
             "spec": _tournament(z, 1, "reciprocator,unconditional-giver,guarded,exploiter"),
-            "criterion": Criterion(metric=_SCORE, better="reciprocator",
-                                   than=["unconditional-giver", "guarded"]),
+            "criterion": Criterion(
+                metric=_SCORE, better="reciprocator", than=["unconditional-giver", "guarded"]
+            ),
             "x": "noise",
         },
         {
@@ -84,8 +93,9 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
             "text": "Where exploiters exist, unconditional openness feeds them: an exploiter "
             "earns more per turn with an unconditional giver than with anyone else.",
             "spec": _society(z, 2, {"population": exploited}, {"leave-threshold": [0.0, 0.3]}),
-            "criterion": Criterion(metric="final.enabling.{}.exploiter", better="with_givers",
-                                   than=["with_others"]),
+            "criterion": Criterion(
+                metric="final.enabling.{}.exploiter", better="with_givers", than=["with_others"]
+            ),
             "x": "leave-threshold",
         },
         {
@@ -93,8 +103,11 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
             "text": "Leaving a partner who betrays protects: exploiters earn less per round when "
             "others leave them than when nobody ever leaves (the control).",
             "spec": _society(z, 2, {"population": exploited}, {"leave-threshold": [0.0, 0.3]}),
-            "criterion": Criterion(metric="final.by_character.exploiter.payoff_per_round",
-                                   direction="<", versus={"leave-threshold": 0.0}),
+            "criterion": Criterion(
+                metric="final.by_character.exploiter.payoff_per_round",
+                direction="<",
+                versus={"leave-threshold": 0.0},
+            ),
             "x": "leave-threshold",
         },
         {
@@ -116,14 +129,23 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
         },
         {
             "id": "trust-grows",
-            "text": "Trust grows step by step from small interactions: trust-learners who learn "
-            "from each open turn come to open more than the same people without learning, "
-            "where trustworthy partners exist.",
-            "spec": _society(z, 4, {}, {
-                "population": [learners, "trust-learner:0.1,exploiter:0.45,guarded:0.45"],
-                "trust-learning": [False, True]}),
-            "criterion": Criterion(metric="final.by_character.trust-learner.open_rate",
-                                   versus={"trust-learning": False}),
+            "text": "Trust grows step by step from small interactions: trust-learners, who "
+            "learn from every open turn, come to open more than the same people without "
+            "learning (the control) — among mostly trustworthy partners, and even when only "
+            "one in ten is trustworthy.",
+            "spec": _society(
+                z,
+                4,
+                {},
+                {
+                    "population": [learners, "trust-learner:0.1,exploiter:0.45,guarded:0.45"],
+                    "trust-learning": [False, True],
+                },
+            ),
+            "criterion": Criterion(
+                metric="final.by_character.trust-learner.open_rate",
+                versus={"trust-learning": False},
+            ),
         },
         {
             "id": "betrayal-weighs-more",
@@ -133,17 +155,26 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
             "spec": _society(z, 5, {"population": learners}, {"betrayal-weight": [1.0, 3.0]}),
             "criterion": Criterion(
                 metric="final.by_character.trust-learner.exploitation_suffered",
-                direction="<", versus={"betrayal-weight": 1.0}),
+                direction="<",
+                versus={"betrayal-weight": 1.0},
+            ),
             "x": "betrayal-weight",
         },
         {
             "id": "second-chances",
-            "text": "People change: second chances (trust that forgets a betrayal) help when "
-            "partners change their character, and cost when they do not.",
-            "spec": _society(z, 6, {"population": learners},
-                             {"forgetting": [1.0, 0.9], "revision-interval": [0, 10]}),
-            "criterion": Criterion(metric="final.by_character.trust-learner.payoff_per_turn",
-                                   versus={"forgetting": 1.0}),
+            "text": "People change: second chances (trust that forgets a betrayal, towards "
+            "partners one stays with) help when people change their character, and cost when "
+            "they do not.",
+            "spec": _society(
+                z,
+                6,
+                {"population": learners, "leave-threshold": 0.0},
+                {"forgetting": [1.0, 0.9], "revision-interval": [0, 10]},
+            ),
+            "criterion": Criterion(
+                metric="final.by_character.trust-learner.payoff_per_turn",
+                versus={"forgetting": 1.0},
+            ),
             "x": "revision-interval",
         },
         {
@@ -152,26 +183,40 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
             "a character who stays guarded after a betrayal (while still supporting) does "
             "better than an unconditional giver where exploiters exist, and no better "
             "where none do (the control).",
-            "spec": _tournament(z, 7, [
-                "kind-at-a-distance,unconditional-giver,reciprocator,exploiter",
-                "kind-at-a-distance,unconditional-giver,reciprocator,guarded"], noise=[0.0]),
-            "criterion": Criterion(metric=_SCORE, better="kind-at-a-distance",
-                                   than=["unconditional-giver"]),
+            "spec": _tournament(
+                z,
+                7,
+                [
+                    "kind-at-a-distance,unconditional-giver,reciprocator,exploiter",
+                    "kind-at-a-distance,unconditional-giver,reciprocator,guarded",
+                ],
+                noise=[0.0],
+            ),
+            "criterion": Criterion(
+                metric=_SCORE, better="kind-at-a-distance", than=["unconditional-giver"]
+            ),
             "x": "strategies",
         },
         {
             "id": "norms",
             "text": "Judging everyone by the same standard sustains trust: where discriminators "
             "open and support according to a reputation norm, exploiters earn less per turn "
-            "than where the same people give to everyone (the control), and the sweep shows "
-            "which norms do.",
-            "spec": {**_society(z, 8, {}, {}), "grid": {}, "points": [
-                {"population": judges, "reputation": norm} for norm in
-                ("image-scoring", "simple-standing", "stern-judging", "shunning")
-            ] + [{"population": givers, "reputation": "none"}]},
-            "criterion": Criterion(metric="final.by_character.exploiter.payoff_per_turn",
-                                   direction="<",
-                                   versus={"population": givers, "reputation": "none"}),
+            "than where the same people give to everyone (the control); nobody leaves, so the "
+            "norm alone protects, and the sweep shows which norms do.",
+            "spec": {
+                **_society(z, 8, {"leave-threshold": 0.0}, {}),
+                "grid": {},
+                "points": [
+                    {"population": judges, "reputation": norm}
+                    for norm in ("image-scoring", "simple-standing", "stern-judging", "shunning")
+                ]
+                + [{"population": givers, "reputation": "none"}],
+            },
+            "criterion": Criterion(
+                metric="final.by_character.exploiter.payoff_per_turn",
+                direction="<",
+                versus={"population": givers, "reputation": "none"},
+            ),
             "x": "reputation",
         },
         {
@@ -179,13 +224,23 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
             "text": "Loneliness falls where support is available: reciprocators are less lonely "
             "among partners who support them than among the guarded, and not among partners "
             "who open without supporting (the control).",
-            "spec": _society(z, 10, {"leave-threshold": 0.0}, {"population": [
-                "reciprocator:0.2,guarded:0.8",
-                "reciprocator:0.2,unconditional-giver:0.4,guarded:0.4",
-                "reciprocator:0.2,one-sided:0.4,guarded:0.4"]}),
-            "criterion": Criterion(metric="final.by_character.reciprocator.loneliness",
-                                   direction="<",
-                                   versus={"population": "reciprocator:0.2,guarded:0.8"}),
+            "spec": _society(
+                z,
+                10,
+                {"leave-threshold": 0.0},
+                {
+                    "population": [
+                        "reciprocator:0.2,guarded:0.8",
+                        "reciprocator:0.2,unconditional-giver:0.4,guarded:0.4",
+                        "reciprocator:0.2,one-sided:0.4,guarded:0.4",
+                    ]
+                },
+            ),
+            "criterion": Criterion(
+                metric="final.by_character.reciprocator.loneliness",
+                direction="<",
+                versus={"population": "reciprocator:0.2,guarded:0.8"},
+            ),
             "x": "population",
         },
         {
@@ -201,8 +256,12 @@ def _claim_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
             "text": "The initiators pay on the way: at a share of 2 %, their payoff per round "
             "in the early rounds is below the guarded majority's.",
             "spec": cm,
-            "criterion": Criterion(metric="curve.0.{}", better="initiator_payoff_early",
-                                   than=["guarded_payoff"], direction="<"),
+            "criterion": Criterion(
+                metric="curve.0.{}",
+                better="initiator_payoff_early",
+                than=["guarded_payoff"],
+                direction="<",
+            ),
         },
     ]
 

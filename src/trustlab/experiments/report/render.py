@@ -51,7 +51,9 @@ def figure_png(result: ClaimResult) -> bytes:
     try:
         ax.axhline(crit.threshold, color="#57606a", lw=1, ls="--", label="threshold")
         for x, p in zip(xs, result.points, strict=True):
-            if p["mean"] is None or p["verdict"] == "control":  # a control's raw value: not a margin
+            if (
+                p["mean"] is None or p["verdict"] == "control"
+            ):  # a control's raw value: not a margin
                 continue
             low = p["low"] if p["low"] is not None else p["mean"]
             high = p["high"] if p["high"] is not None else p["mean"]

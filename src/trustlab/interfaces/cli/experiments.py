@@ -422,16 +422,10 @@ def report_command(
 
     Example: trustlab report examples/tournament-claims.toml --out report --workers 2
     """
-    backend = cli_backend()
-    title, claim_list = load_claims_file(claims, backend)
-    _report(claim_list, title, out, store, workers, cluster, fmt)
-
-
-def load_claims_file(path: Path, backend: Backend) -> tuple[str, list[Any]]:
-    """The title and claims of a claims file (see ``trustlab report``)."""
     from trustlab.experiments.report import load_claims
 
-    return load_claims(path, backend)
+    title, claim_list = load_claims(claims, cli_backend())
+    _report(claim_list, title, out, store, workers, cluster, fmt)
 
 
 def _report(
