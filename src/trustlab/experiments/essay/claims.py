@@ -26,7 +26,7 @@ SIZES: dict[str, dict[str, Any]] = {
     "tiny": {"replicates": 2, "turns": 30, "repetitions": 1, "agents": 40, "rounds": 30,
              "noise": [0.0, 0.05], "cm_agents": 30, "cm_runs": 2, "cm_replicates": 2,
              "cm_refine": False},
-    "quick": {"replicates": 5, "turns": 100, "repetitions": 2, "agents": 200, "rounds": 150,
+    "quick": {"replicates": 8, "turns": 100, "repetitions": 2, "agents": 200, "rounds": 150,
               "noise": [0.0, 0.01, 0.02, 0.05, 0.1], "cm_agents": 100, "cm_runs": 4,
               "cm_replicates": 3, "cm_refine": False},
     "full": {"replicates": 20, "turns": 200, "repetitions": 10, "agents": 1000, "rounds": 300,

@@ -317,7 +317,9 @@ def _condition(points: list[dict[str, Any]], keys: list[str]) -> str:
     """Where the claim holds, as simply as the sweep allows.
 
     One numeric parameter that separates the holding points from the others by a threshold gives
-    ``noise ≤ 0.01`` (or ``≥``, or a range); otherwise the holding points are listed.
+    ``noise ≤ 0.01`` (or ``≥``, or a range); else one parameter whose values where the claim holds
+    are not among those where it does not gives ``placement = random`` (or ``≠``, or ``∈ {...}``);
+    otherwise the holding points are listed.
 
     Examples
     --------
@@ -325,6 +327,11 @@ def _condition(points: list[dict[str, Any]], keys: list[str]) -> str:
     ...        [(0.0, "holds"), (0.01, "holds"), (0.05, "does not hold")]]
     >>> _condition(pts, ["noise"])
     'noise ≤ 0.01 (fails from 0.05)'
+    >>> pts = [{"params": {"noise": x, "placement": pl}, "verdict": v} for x, pl, v in
+    ...        [(0.0, "random", "holds"), (0.0, "clustered", "undecided"),
+    ...         (0.05, "random", "holds")]]
+    >>> _condition(pts, ["noise", "placement"])
+    'placement = random'
     """
     holds = [p for p in points if p["verdict"] == "holds"]
     others = [p for p in points if p["verdict"] != "holds"]
@@ -340,4 +347,14 @@ def _condition(points: list[dict[str, Any]], keys: list[str]) -> str:
             return f"{k} ≥ {yes[0]:g} (fails up to {no[-1]:g})"
         if not any(yes[0] <= v <= yes[-1] for v in no):
             return f"{yes[0]:g} ≤ {k} ≤ {yes[-1]:g}"
+    for k in keys:  # a setting (a norm, a placement) that separates them
+        yes_set = {str(p["params"][k]) for p in holds}
+        no_set = {str(p["params"][k]) for p in others}
+        if yes_set & no_set:
+            continue
+        if len(yes_set) == 1:
+            return f"{k} = {yes_set.pop()}"
+        if len(no_set) == 1:
+            return f"{k} ≠ {no_set.pop()}"
+        return f"{k} ∈ {{{', '.join(sorted(yes_set))}}}"
     return "; or ".join(_point_text(p["params"]) for p in holds)
