@@ -181,3 +181,24 @@ def test_versus_compares_replicate_by_replicate(tmp_path: Path) -> None:
     assert judged["mean"] == pytest.approx(sum(diffs) / 3)
     with Store(tmp_path / "s.duckdb") as store:
         assert evaluate(claim, store).points == res.points
+
+
+@pytest.mark.slow
+def test_quick_mode_gives_the_verdicts_the_readme_shows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The whole quick report (about a minute once compiled): its verdicts are the README's."""
+    code, out, err = essay(["--quick", "--out", str(tmp_path / "r"), "--store",
+                            str(tmp_path / "s.duckdb"), "--format", "json"], capsys)  # fmt: skip
+    assert code == 0, err
+    measured = {c["id"]: c["verdict"] for c in json.loads(out)["claims"]}
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([\w-]+): .* \| (holds[^|]*|does not hold[^|]*) \|$", readme,
+                           re.M))  # fmt: skip
+    assert set(rows) == set(measured)
+    for claim_id, verdict in measured.items():
+        shown = rows[claim_id]
+        if verdict.startswith("holds only when"):
+            assert shown.startswith("holds only when"), (claim_id, verdict, shown)
+        else:
+            assert shown.split(" (")[0] == verdict, (claim_id, verdict, shown)
