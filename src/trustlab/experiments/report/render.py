@@ -7,7 +7,7 @@ import base64
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +138,12 @@ def _cls(verdict: str) -> str:
     )
 
 
-def html_page(results: Sequence[ClaimResult], title: str) -> str:
-    """One self-contained HTML page: no script, no external link, figures as data URIs."""
+def html_page(
+    results: Sequence[ClaimResult], title: str, pngs: Mapping[str, bytes] | None = None
+) -> str:
+    """One self-contained HTML page: no script, no external link, figures as data URIs.
+
+    ``pngs`` maps a claim's id to its figure already drawn (drawn here when missing)."""
     e = html.escape
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}"
              f"</title><style>{_CSS}</style></head><body><h1>{e(title)}</h1>",
@@ -150,7 +154,8 @@ def html_page(results: Sequence[ClaimResult], title: str) -> str:
                      f"{e(r.verdict_text)}</td></tr>")  # fmt: skip
     parts.append("</table>")
     for r in results:
-        png = base64.b64encode(figure_png(r)).decode("ascii")
+        drawn = (pngs or {}).get(r.claim.id) or figure_png(r)
+        png = base64.b64encode(drawn).decode("ascii")
         rows = _points_rows(r)
         table = "<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in rows[0]) + "</tr>"
         for row in rows[1:]:
@@ -176,12 +181,13 @@ def write_report(results: Sequence[ClaimResult], out: str | Path, title: str) ->
     """Write ``report.html``, ``report.md``, ``results.json`` and one PNG per claim into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    figures = {}
+    figures, pngs = {}, {}
     for r in results:
         name = f"fig-{r.claim.id}.png"
-        (out / name).write_bytes(figure_png(r))
+        pngs[r.claim.id] = figure_png(r)
+        (out / name).write_bytes(pngs[r.claim.id])
         figures[r.claim.id] = name
-    (out / "report.html").write_text(html_page(results, title), encoding="utf-8")
+    (out / "report.html").write_text(html_page(results, title, pngs), encoding="utf-8")
     (out / "report.md").write_text(markdown_summary(results, title, figures), encoding="utf-8")
     data = {"title": title, "claims": [r.to_dict() for r in results]}
     (out / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
