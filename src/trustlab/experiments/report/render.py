@@ -7,6 +7,7 @@ import base64
 import html
 import io
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def figure_png(result: ClaimResult) -> bytes:
         if any(isinstance(x, str) for x in xs):
             ax.tick_params(axis="x", labelrotation=20, labelsize=7)
         ax.set_ylabel("margin over the control" if crit.versus else "statistic")
-        ax.set_title(result.claim.id + ": " + result.verdict_text, fontsize=10)
+        ax.set_title(textwrap.fill(result.claim.id + ": " + result.verdict_text, 80), fontsize=9)
         handles = [Line2D([], [], color=c, marker="o", ls="", label=v)
                    for v, c in _COLOURS.items()]  # fmt: skip
         ax.legend(handles=handles, fontsize=8, loc="best")
