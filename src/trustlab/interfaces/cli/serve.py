@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 import sys
 import threading
 import webbrowser
@@ -54,6 +56,7 @@ def serve_command(
     from trustlab.interfaces.web.limits import MAX_MESSAGE_BYTES
 
     loopback = _is_loopback(host)
+    _check_free(host.strip("[]"), port)
     app = create_app(allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     url = f"http://{shown}:{port}/"
@@ -75,6 +78,24 @@ def serve_command(
         ws_per_message_deflate=False,
         limit_concurrency=200,
     )
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse, in one line, an address that cannot be listened on (in use, or not this
+    computer's) before anything is printed or started."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        fail(f"--host {host!r} is not an address of this computer")
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                fail(f"port {port} on {host} is in use; choose another with --port")
+            fail(f"cannot listen on {host}:{port} ({exc.strerror})")
 
 
 def _table(payload: dict[str, object]) -> Table:
