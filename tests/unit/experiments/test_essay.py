@@ -95,7 +95,9 @@ def test_a_rerun_on_the_same_store_reuses_every_unit(
     assert [c["points"] for c in second["claims"]] == [c["points"] for c in first["claims"]]
 
 
-@pytest.mark.parametrize("where", ["store-folder", "store-not-duckdb", "out-file"])
+@pytest.mark.parametrize(
+    "where", ["store-folder", "store-not-duckdb", "store-name-too-long", "out-file"]
+)
 def test_bad_paths_fail_before_computing(
     where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -104,6 +106,8 @@ def test_bad_paths_fail_before_computing(
         store.mkdir()
     elif where == "store-not-duckdb":
         store.write_text("not a database\n")
+    elif where == "store-name-too-long":
+        store = tmp_path / ("s" * 300)
     else:
         out.write_text("a file\n")
     code, _, err = essay(["--mode", "tiny", "--out", str(out), "--store", str(store)], capsys)
@@ -111,7 +115,7 @@ def test_bad_paths_fail_before_computing(
     assert err.count("\n") == 1 and err.startswith("error: ")
     if where == "store-not-duckdb":
         assert store.read_text() == "not a database\n"  # left untouched
-    else:
+    elif where != "store-name-too-long":
         assert not (store.exists() and store.is_file())
     assert not (out.is_dir() and any(out.iterdir()))
 

@@ -449,18 +449,19 @@ def _report(
     from trustlab.store.database import check_store_path
 
     backend = cli_backend()
-    check_store_path(store)
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder")
-    if out.exists() and store.exists() and store.resolve() == out.resolve():
-        fail(f"--out {out} is the store; give a folder")
-    try:  # checked before any work: the report folder can be written
+    try:  # checked before any work: the store can be opened, the report folder written
+        check_store_path(store)
+    except OSError as exc:  # a name too long, a path through a file...
+        fail(f"--store {_cut(store)}: {exc.strerror}")
+    try:
+        if out.exists() and not out.is_dir():
+            fail(f"--out {_cut(out)} is a file; give a folder")
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".trustlab-write-check"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        fail(f"--out {out}: cannot write the report there ({exc.strerror})")
+        fail(f"--out {_cut(out)}: cannot write the report there ({exc.strerror})")
     runner = make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
     started = time.perf_counter()
     with Store(store) as db, progress_bar("claims") as bar:
@@ -490,6 +491,12 @@ def _report(
 
     emit(payload, fmt, table, lambda p: [{"id": c["id"], "claim": c["claim"],
          "criterion": c["criterion"], "verdict": c["verdict"]} for c in p["claims"]])  # fmt: skip
+
+
+def _cut(path: Path) -> str:
+    """A path as an error message shows it: at most 60 characters."""
+    text = str(path)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def essay_command(
