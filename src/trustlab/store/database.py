@@ -348,11 +348,13 @@ class Store:
         out: dict[str, Any] = json.loads(row[0])
         return out
 
-    def units(self, spec_hash: str) -> list[dict[str, Any]]:
-        """The stored units of a spec: point, replicate, params, seed, metrics and the payload."""
+    def units(self, spec_hash: str, *, payload: bool = True) -> list[dict[str, Any]]:
+        """The stored units of a spec: point, replicate, params, seed, metrics and the payload
+        (``result``; None with ``payload=False``, which reads much less)."""
+        result = "u.result" if payload else "NULL AS result"
         rows = self._dicts(
-            """SELECT su.point, su.replicate, u.unit_key, u.params, u.seed, u.version,
-                      u.duration_s, u.worker, u.result,
+            f"""SELECT su.point, su.replicate, u.unit_key, u.params, u.seed, u.version,
+                      u.duration_s, u.worker, {result},
                       (SELECT map(list(m.name), list(m.value)) FROM metrics m
                        WHERE m.unit_key = u.unit_key) AS metrics
                FROM spec_units su JOIN units u USING (unit_key)
@@ -361,7 +363,7 @@ class Store:
         )
         for r in rows:
             r["params"] = json.loads(r["params"])
-            r["result"] = json.loads(r["result"])
+            r["result"] = json.loads(r["result"]) if payload else None
             r["metrics"] = dict(r["metrics"] or {})
         return rows
 

@@ -27,6 +27,7 @@ SLOW = (
     "trustlab society",
     "trustlab critical-mass",
     "tournament --all --continuation 0.99",
+    "trustlab essay",
 )
 
 #: Commands that do not end by themselves: the explorable's server (its own tests start it on a
@@ -98,7 +99,7 @@ def test_readme_command(
 def test_the_main_job_prints_the_readme_table(capsys: pytest.CaptureFixture[str]) -> None:
     """``trustlab tournament --turns 200 --repetitions 10 --seed 1``, row by row as shown."""
     text = README.read_text(encoding="utf-8")
-    section = text.split("**The main job**", 1)[1].split("Tit-for-tat wins", 1)[0]
+    section = text.split("**The explorable's eight**", 1)[1].split("Tit-for-tat wins", 1)[0]
     rows = re.findall(r"^\| (\d+) \| ([\w-]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) \|$", section, re.M)
     assert len(rows) == 8
     main(["tournament", "--turns", "200", "--repetitions", "10", "--seed", "1", "-f", "json"])

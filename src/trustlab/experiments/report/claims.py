@@ -26,13 +26,14 @@ from trustlab.experiments.errors import ExperimentSpecError
 from trustlab.experiments.experiment import run_experiment
 from trustlab.experiments.results import Summary, mean_interval, varied_keys
 from trustlab.experiments.runner import Runner
-from trustlab.experiments.spec import Spec, spec_from_dict
+from trustlab.experiments.spec import Spec, canonical_json, spec_from_dict
 from trustlab.store import Store
 
 __all__ = ["Claim", "ClaimResult", "Criterion", "evaluate", "load_claims", "parse_claims",
            "run_claims"]  # fmt: skip
 
 Verdict = Literal["holds", "holds only when", "does not hold", "undecided"]
+# a point's verdict may also be "control": the setting a ``versus`` criterion compares against
 
 
 class Criterion(BaseModel):
@@ -53,6 +54,11 @@ class Criterion(BaseModel):
         The value to clear.
     level : float
         The interval level.
+    versus : dict
+        A control setting: the statistic becomes the point's statistic minus the statistic at the
+        same point with these parameters, replicate by replicate (``{"leave-threshold": 0.0}``:
+        "with leaving minus without"). The points that are that setting are the controls; they are
+        shown, and not judged. Empty: no control, the statistic itself is judged.
 
     Examples
     --------
@@ -70,6 +76,7 @@ class Criterion(BaseModel):
     direction: Literal[">", "<"] = ">"
     threshold: float = 0.0
     level: float = Field(default=0.95, gt=0.0, lt=1.0)
+    versus: dict[str, Any] = Field(default_factory=dict)
 
     def statistic(self, metrics: Mapping[str, float]) -> float:
         """The statistic of one unit (NaN when a metric is missing)."""
@@ -86,6 +93,9 @@ class Criterion(BaseModel):
         else:
             others = ", ".join(self.metric.format(t) for t in self.than)
             stat = f"{self.metric.format(self.better)} − max({others})"
+        if self.versus:
+            control = ", ".join(f"{k} = {v}" for k, v in self.versus.items())
+            stat = f"({stat}) − (the same at {control})"
         return f"{stat} {self.direction} {self.threshold:g} ({self.level:.0%} interval)"
 
     def judge(self, s: Summary) -> Verdict:
@@ -126,6 +136,9 @@ class Claim:
     spec: Spec
     criterion: Criterion
     x: str | None = None  # the swept parameter on the figure's x axis (default: the first axis)
+
+    def __post_init__(self) -> None:
+        _controls(self.spec, self.criterion.versus)  # every compared point has its control
 
 
 @dataclass
@@ -224,21 +237,32 @@ def run_claims(
 def evaluate(claim: Claim, store: Store) -> ClaimResult:
     """The claim's verdict from the numbers stored for its spec (nothing is run)."""
     spec = claim.spec
-    units = store.units(spec.hash)
+    crit = claim.criterion
+    units = store.units(spec.hash, payload=False)
     keys = varied_keys(spec.to_dict())
-    by_point: dict[int, list[dict[str, Any]]] = {}
+    by_point: dict[int, dict[int, float]] = {}
     for u in units:
-        by_point.setdefault(u["point"], []).append(u)
+        by_point.setdefault(u["point"], {})[u["replicate"]] = crit.statistic(u["metrics"])
+    controls = _controls(spec, crit.versus)
     points = []
     for pt in spec.points_resolved:
-        us = by_point.get(pt.index, [])
-        s = mean_interval([claim.criterion.statistic(u["metrics"]) for u in us],
-                          claim.criterion.level)  # fmt: skip
+        own = by_point.get(pt.index, {})
+        ctrl = controls.get(pt.index)
+        if ctrl is None:  # this point is a control: its raw statistic, not judged
+            s = mean_interval(list(own.values()), crit.level)
+            verdict = "control"
+        else:
+            base = by_point.get(ctrl, {}) if ctrl >= 0 else own
+            values = ([own[r] - base[r] for r in sorted(own) if r in base]
+                      if ctrl >= 0 else list(own.values()))  # fmt: skip
+            s = mean_interval(values, crit.level)
+            verdict = crit.judge(s)
         points.append({
             "point": pt.index, "params": {k: pt.params[k] for k in keys},
-            **s.to_dict(), "verdict": claim.criterion.judge(s),
+            **s.to_dict(), "verdict": verdict,
         })  # fmt: skip
-    verdicts = {p["verdict"] for p in points}
+    judged = [p for p in points if p["verdict"] != "control"]
+    verdicts = {p["verdict"] for p in judged}
     notes = []
     missing = sum(1 for p in points if p["n"] < spec.replicates)
     if missing:
@@ -246,14 +270,43 @@ def evaluate(claim: Claim, store: Store) -> ClaimResult:
     if verdicts == {"holds"}:
         return ClaimResult(claim, spec.hash, points, "holds", notes=notes)
     if "holds" not in verdicts:
-        verdict: Verdict = "does not hold" if "does not hold" in verdicts else "undecided"
-        return ClaimResult(claim, spec.hash, points, verdict, notes=notes)
+        verdict_all: Verdict = "does not hold" if "does not hold" in verdicts else "undecided"
+        return ClaimResult(claim, spec.hash, points, verdict_all, notes=notes)
     if "undecided" in verdicts:
         notes.append("undecided at " + "; ".join(
-            _point_text(p["params"]) for p in points if p["verdict"] == "undecided"
+            _point_text(p["params"]) for p in judged if p["verdict"] == "undecided"
         ))  # fmt: skip
-    return ClaimResult(claim, spec.hash, points, "holds only when", _condition(points, keys), 0, 0,
-                       notes)  # fmt: skip
+    ckeys = [k for k in keys if len({repr(p["params"][k]) for p in judged}) > 1] or keys
+    judged = [{**p, "params": {k: p["params"][k] for k in ckeys}} for p in judged]
+    return ClaimResult(claim, spec.hash, points, "holds only when", _condition(judged, ckeys),
+                       0, 0, notes)  # fmt: skip
+
+
+def _controls(spec: Spec, versus: Mapping[str, Any]) -> dict[int, int | None]:
+    """Per point: the index of its control point (-1: no control; None: it is a control).
+
+    Raises
+    ------
+    ExperimentSpecError
+        A point's control setting is not among the spec's points.
+    """
+    if not versus:
+        return {pt.index: -1 for pt in spec.points_resolved}
+    want = {k.replace("_", "-"): v for k, v in versus.items()}
+    index = {canonical_json(pt.params): pt.index for pt in spec.points_resolved}
+    out: dict[int, int | None] = {}
+    for pt in spec.points_resolved:
+        if all(pt.params.get(k) == v for k, v in want.items()):
+            out[pt.index] = None
+            continue
+        ctrl = index.get(canonical_json({**pt.params, **want}))
+        if ctrl is None:
+            raise ExperimentSpecError(
+                f"{spec.name}: criterion.versus: no point with {dict(want)} to compare point "
+                f"{pt.index} with; add that value to the sweep"
+            )
+        out[pt.index] = ctrl
+    return out
 
 
 def _point_text(params: Mapping[str, Any]) -> str:
@@ -264,7 +317,9 @@ def _condition(points: list[dict[str, Any]], keys: list[str]) -> str:
     """Where the claim holds, as simply as the sweep allows.
 
     One numeric parameter that separates the holding points from the others by a threshold gives
-    ``noise ≤ 0.01`` (or ``≥``, or a range); otherwise the holding points are listed.
+    ``noise ≤ 0.01`` (or ``≥``, or a range); else one parameter whose values where the claim holds
+    are not among those where it does not gives ``placement = random`` (or ``≠``, or ``∈ {...}``);
+    otherwise the holding points are listed.
 
     Examples
     --------
@@ -272,6 +327,11 @@ def _condition(points: list[dict[str, Any]], keys: list[str]) -> str:
     ...        [(0.0, "holds"), (0.01, "holds"), (0.05, "does not hold")]]
     >>> _condition(pts, ["noise"])
     'noise ≤ 0.01 (fails from 0.05)'
+    >>> pts = [{"params": {"noise": x, "placement": pl}, "verdict": v} for x, pl, v in
+    ...        [(0.0, "random", "holds"), (0.0, "clustered", "undecided"),
+    ...         (0.05, "random", "holds")]]
+    >>> _condition(pts, ["noise", "placement"])
+    'placement = random'
     """
     holds = [p for p in points if p["verdict"] == "holds"]
     others = [p for p in points if p["verdict"] != "holds"]
@@ -287,4 +347,14 @@ def _condition(points: list[dict[str, Any]], keys: list[str]) -> str:
             return f"{k} ≥ {yes[0]:g} (fails up to {no[-1]:g})"
         if not any(yes[0] <= v <= yes[-1] for v in no):
             return f"{yes[0]:g} ≤ {k} ≤ {yes[-1]:g}"
+    for k in keys:  # a setting (a norm, a placement) that separates them
+        yes_set = {str(p["params"][k]) for p in holds}
+        no_set = {str(p["params"][k]) for p in others}
+        if yes_set & no_set:
+            continue
+        if len(yes_set) == 1:
+            return f"{k} = {yes_set.pop()}"
+        if len(no_set) == 1:
+            return f"{k} ≠ {no_set.pop()}"
+        return f"{k} ∈ {{{', '.join(sorted(yes_set))}}}"
     return "; or ".join(_point_text(p["params"]) for p in holds)

@@ -7,7 +7,8 @@ import base64
 import html
 import io
 import json
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,20 @@ _COLOURS = {"holds": "#1a7f37", "does not hold": "#cf222e", "undecided": "#9a670
 
 
 def _x(result: ClaimResult) -> tuple[str, list[Any]]:
+    """The figure's x axis: the one swept number, else each point's setting as a label."""
     pts = result.points
-    keys = list(pts[0]["params"]) if pts else []
-    key = result.claim.x or next(
-        (k for k in keys if all(isinstance(p["params"][k], int | float) for p in pts)), None
-    )
-    if key is None:
-        return "point", [p["point"] for p in pts]
-    return key, [p["params"][key] for p in pts]
+    judged = [p for p in pts if p["verdict"] != "control"] or pts
+    keys = [k for k in (pts[0]["params"] if pts else {})
+            if len({repr(p["params"][k]) for p in judged}) > 1]  # fmt: skip
+    numeric = [k for k in keys
+               if all(isinstance(p["params"][k], int | float) for p in pts)]  # fmt: skip
+    key = result.claim.x if result.claim.x in keys and len(keys) == 1 else None
+    key = key or (numeric[0] if len(keys) == 1 and numeric else None)
+    if key is not None:
+        return key, [p["params"][key] for p in pts]
+    if not keys:
+        return "point", [str(p["point"]) for p in pts]
+    return ", ".join(keys), [", ".join(str(p["params"][k]) for k in keys) for p in pts]
 
 
 def figure_png(result: ClaimResult) -> bytes:
@@ -45,15 +52,19 @@ def figure_png(result: ClaimResult) -> bytes:
     try:
         ax.axhline(crit.threshold, color="#57606a", lw=1, ls="--", label="threshold")
         for x, p in zip(xs, result.points, strict=True):
-            if p["mean"] is None:
+            if (
+                p["mean"] is None or p["verdict"] == "control"
+            ):  # a control's raw value: not a margin
                 continue
             low = p["low"] if p["low"] is not None else p["mean"]
             high = p["high"] if p["high"] is not None else p["mean"]
             ax.errorbar([x], [p["mean"]], yerr=[[p["mean"] - low], [high - p["mean"]]], fmt="o",
                         color=_COLOURS[p["verdict"]], capsize=4)  # fmt: skip
         ax.set_xlabel(label)
-        ax.set_ylabel("statistic")
-        ax.set_title(result.claim.id + ": " + result.verdict_text, fontsize=10)
+        if any(isinstance(x, str) for x in xs):
+            ax.tick_params(axis="x", labelrotation=20, labelsize=7)
+        ax.set_ylabel("margin over the control" if crit.versus else "statistic")
+        ax.set_title(textwrap.fill(result.claim.id + ": " + result.verdict_text, 80), fontsize=9)
         handles = [Line2D([], [], color=c, marker="o", ls="", label=v)
                    for v, c in _COLOURS.items()]  # fmt: skip
         ax.legend(handles=handles, fontsize=8, loc="best")
@@ -128,8 +139,12 @@ def _cls(verdict: str) -> str:
     )
 
 
-def html_page(results: Sequence[ClaimResult], title: str) -> str:
-    """One self-contained HTML page: no script, no external link, figures as data URIs."""
+def html_page(
+    results: Sequence[ClaimResult], title: str, pngs: Mapping[str, bytes] | None = None
+) -> str:
+    """One self-contained HTML page: no script, no external link, figures as data URIs.
+
+    ``pngs`` maps a claim's id to its figure already drawn (drawn here when missing)."""
     e = html.escape
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(title)}"
              f"</title><style>{_CSS}</style></head><body><h1>{e(title)}</h1>",
@@ -140,7 +155,8 @@ def html_page(results: Sequence[ClaimResult], title: str) -> str:
                      f"{e(r.verdict_text)}</td></tr>")  # fmt: skip
     parts.append("</table>")
     for r in results:
-        png = base64.b64encode(figure_png(r)).decode("ascii")
+        drawn = (pngs or {}).get(r.claim.id) or figure_png(r)
+        png = base64.b64encode(drawn).decode("ascii")
         rows = _points_rows(r)
         table = "<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in rows[0]) + "</tr>"
         for row in rows[1:]:
@@ -166,12 +182,13 @@ def write_report(results: Sequence[ClaimResult], out: str | Path, title: str) ->
     """Write ``report.html``, ``report.md``, ``results.json`` and one PNG per claim into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    figures = {}
+    figures, pngs = {}, {}
     for r in results:
         name = f"fig-{r.claim.id}.png"
-        (out / name).write_bytes(figure_png(r))
+        pngs[r.claim.id] = figure_png(r)
+        (out / name).write_bytes(pngs[r.claim.id])
         figures[r.claim.id] = name
-    (out / "report.html").write_text(html_page(results, title), encoding="utf-8")
+    (out / "report.html").write_text(html_page(results, title, pngs), encoding="utf-8")
     (out / "report.md").write_text(markdown_summary(results, title, figures), encoding="utf-8")
     data = {"title": title, "claims": [r.to_dict() for r in results]}
     (out / "results.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -422,22 +422,48 @@ def report_command(
 
     Example: trustlab report examples/tournament-claims.toml --out report --workers 2
     """
+    from trustlab.experiments.report import load_claims
+
+    title, claim_list = load_claims(claims, cli_backend())
+    _report(claim_list, title, out, store, workers, cluster, fmt)
+
+
+def _report(
+    claim_list: Sequence[Any],
+    title: str,
+    out: Path,
+    store: Path,
+    workers: int,
+    cluster: str | None,
+    fmt: OutputFormat,
+) -> None:
+    """Run claims into ``store``, write the report into ``out`` and print the verdicts.
+
+    Every path and the runner are checked before any unit runs (one line, exit 2)."""
+    import time
+
     from trustlab.experiments import make_runner
-    from trustlab.experiments.report import load_claims, run_claims
+    from trustlab.experiments.report import run_claims
     from trustlab.experiments.report.render import verdict_table, write_report
     from trustlab.store import Store
     from trustlab.store.database import check_store_path
 
     backend = cli_backend()
-    title, claim_list = load_claims(claims, backend)
-    check_store_path(store)
-    if out.exists() and not out.is_dir():
-        fail(f"--out {out} is a file; give a folder")
-    try:  # checked before any work: the report folder can be written
+    try:  # checked before any work: the store can be opened, the report folder written
+        check_store_path(store)
+    except OSError as exc:  # a name too long, a path through a file...
+        fail(f"--store {_cut(store)}: {exc.strerror}")
+    try:
+        if out.exists() and not out.is_dir():
+            fail(f"--out {_cut(out)} is a file; give a folder")
         out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".trustlab-write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
     except OSError as exc:
-        fail(f"--out {out}: cannot create the folder ({exc.strerror})")
+        fail(f"--out {_cut(out)}: cannot write the report there ({exc.strerror})")
     runner = make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
+    started = time.perf_counter()
     with Store(store) as db, progress_bar("claims") as bar:
         try:
             results = run_claims(
@@ -449,19 +475,72 @@ def report_command(
                              f"in {store}; run again to finish\n")  # fmt: skip
             raise typer.Exit(130) from None
     files = write_report(results, out, title)
-    payload = {"title": title, "files": files, "claims": [r.to_dict() for r in results]}
+    seconds = time.perf_counter() - started
+    units = sum(r.units for r in results)
+    reused = sum(r.reused for r in results)
+    payload = {"title": title, "files": files, "store": str(store), "seconds": round(seconds, 2),
+               "units": units, "reused": reused,
+               "claims": [r.to_dict() for r in results]}  # fmt: skip
 
     def table(p: dict[str, Any]) -> list[Table]:
         t = verdict_table(results, title)
-        t.caption = f"report: {p['files']['html']} · {p['files']['markdown']}"
+        t.caption = (f"{p['units']} units ({p['reused']} reused from {p['store']}) in "
+                     f"{p['seconds']:.1f} s · report: {p['files']['html']} · "
+                     f"{p['files']['markdown']}")  # fmt: skip
         return [t]
 
     emit(payload, fmt, table, lambda p: [{"id": c["id"], "claim": c["claim"],
          "criterion": c["criterion"], "verdict": c["verdict"]} for c in p["claims"]])  # fmt: skip
 
 
+def _cut(path: Path) -> str:
+    """A path as an error message shows it: at most 60 characters."""
+    text = str(path)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def essay_command(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Fewer replicates, smaller runs (minutes on a laptop).")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the report.")] = Path(
+        "essay-report"
+    ),
+    store: StoreOpt = Path("trustlab.duckdb"),
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="Local worker processes (1: this process).")
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option("--cluster", help="Run on Dask: tcp://HOST:8786 or local:N."),
+    ] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", hidden=True, help="tiny|quick|full (tests).")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Test the essay's claims: one experiment per claim, a verdict from criteria fixed in advance.
+
+    Runs every claim's experiment (stored units are reused), judges it by its criterion, writes
+    report.html (self-contained), report.md with one figure per claim and results.json into
+    --out, and prints the verdicts. --quick differs from the full report only in replicates and
+    sizes, never in the criteria.
+
+    Example: trustlab essay --quick
+    """
+    from trustlab.experiments.essay import MODES, TITLE, essay_claims
+
+    chosen = mode or ("quick" if quick else "full")
+    if chosen not in MODES:
+        fail(f"--mode must be one of {', '.join(MODES)}, got {chosen!r}")
+    claim_list = essay_claims(chosen, cli_backend())  # type: ignore[arg-type]
+    title = f"{TITLE} ({chosen} mode)"
+    _report(claim_list, title, out, store, workers, cluster, fmt)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``run``, ``results`` and ``report`` to ``app``."""
+    """Add ``run``, ``results``, ``report`` and ``essay`` to ``app``."""
     app.command("run")(run_command)
     app.add_typer(results_app)
     app.command("report")(report_command)
+    app.command("essay")(essay_command)
