@@ -107,6 +107,7 @@ def describe(req: CollectiveRequest, curve: list[dict[str, Any]], seed: int) -> 
         "method": method,
         "curve": [_point(c) for c in curve],
         "share": reader_share(req),
+        "n_agents": req.n_agents,
         "runs": sum(c["runs"] for c in curve),
         "undecided": sum(c["undecided"] for c in curve),
         "rounds": req.rounds,
