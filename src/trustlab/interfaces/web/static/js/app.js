@@ -604,9 +604,9 @@
       C.curveChart($("collective-chart"), { curve: result.curve, critical: result.critical_share, interval: result.interval, share: result.share });
       const point = mine(result) || result.curve[result.curve.length - 1];
       C.barChart($("collective-pay"), [
-        { name: `first openers, rounds 1–${result.early_rounds}`, value: point.initiator_payoff_early ?? 0, colour: "#E69F00" },
-        { name: "first openers, whole run", value: point.initiator_payoff ?? 0, colour: "#0072B2" },
-        { name: "the guarded, whole run", value: point.guarded_payoff ?? 0, colour: C.GREY },
+        { name: `openers, rounds 1–${result.early_rounds}`, value: point.initiator_payoff_early ?? 0, colour: "#E69F00" },
+        { name: "openers, whole run", value: point.initiator_payoff ?? 0, colour: "#0072B2" },
+        { name: "guarded, whole run", value: point.guarded_payoff ?? 0, colour: C.GREY },
       ], { label: `payoff per round at ${Math.round(point.share * 100)}% first openers` });
     }
     function onMessage(m) {

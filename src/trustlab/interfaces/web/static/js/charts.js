@@ -11,6 +11,7 @@ const FIXED_COLOURS = {
   "win-stay-lose-shift": "#000000", "random": "#F0E442",
   "reciprocator": "#0072B2", "exploiter": "#D55E00", "guarded": GREY, "forgiver": "#009E73",
   "con-artist": "#CC79A7", "unconditional-giver": "#E69F00", "contrite": "#56B4E9",
+  "trust-learner": "#000000", "one-sided": "#56B4E9",
 };
 
 function colourOf(name, i) {
@@ -205,7 +206,7 @@ function curveChart(canvas, { curve, critical, interval, share }) {
   const { ctx, w, h } = setupCanvas(canvas);
   const box = { l: 48, t: 12, r: w - 12, b: h - 40 };
   const xmax = Math.max(0.5, ...curve.map((c) => c.share)) ;
-  axes(ctx, box, { xmin: 0, xmax, ymin: 0, ymax: 1, xlabel: "share who open first", ylabel: "decided runs where openness took over",
+  axes(ctx, box, { xmin: 0, xmax, ymin: 0, ymax: 1, xlabel: "share who open first", ylabel: "openness took over",
     xticks: [0, 0.1, 0.2, 0.3, 0.4, 0.5].filter((v) => v <= xmax), yfmt: (v) => `${Math.round(v * 100)}%` });
   const sx = (v) => box.l + (v / xmax) * (box.r - box.l);
   const sy = (v) => box.b - v * (box.b - box.t);
