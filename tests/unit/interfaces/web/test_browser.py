@@ -220,12 +220,21 @@ def test_bad_values_show_a_message(browser: Any, server: Server) -> None:
 
 def test_phone_width(browser: Any, server: Server, shots: Path) -> None:
     page = Page(browser, width=375, height=800)
-    for chapter in ("evolution", "exchange"):
-        page.open(f"{server.url}/#/{chapter}")
-        page.wait(ready(chapter))
+    views = [
+        ("evolution", "evolution"),
+        ("exchange", "exchange"),
+        ("society", "society"),
+        ("collective", "collective"),
+        ("sandbox?mode=society", "sandsoc"),
+    ]
+    for view, key in views:
+        page.open(f"{server.url}/#/{view}")
+        page.wait(ready(key), timeout=30000)
         wide = page.page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= 376, (chapter, wide)
-        page.page.screenshot(path=str(shots / f"phone-{chapter}.png"), full_page=True)
+        assert wide <= 376, (view, wide)
+        name = view.replace("?mode=", "-")
+        page.page.screenshot(path=str(shots / f"phone-{name}.png"), full_page=True)
+    assert page.errors == []
     page.close()
 
 

@@ -204,7 +204,7 @@ class NetworkView {
    interval as a band, and the reader's share marked. */
 function curveChart(canvas, { curve, critical, interval, share }) {
   const { ctx, w, h } = setupCanvas(canvas);
-  const box = { l: 48, t: 12, r: w - 12, b: h - 40 };
+  const box = { l: 48, t: 26, r: w - 12, b: h - 40 };  // room above for the undecided counts
   const xmax = Math.max(0.5, ...curve.map((c) => c.share)) ;
   axes(ctx, box, { xmin: 0, xmax, ymin: 0, ymax: 1, xlabel: "share who open first", ylabel: "openness took over",
     xticks: [0, 0.1, 0.2, 0.3, 0.4, 0.5].filter((v) => v <= xmax), yfmt: (v) => `${Math.round(v * 100)}%` });
@@ -235,7 +235,7 @@ function curveChart(canvas, { curve, critical, interval, share }) {
     }
     if (c.undecided) {  // how many runs were left undecided, above the point
       ctx.fillStyle = GREY; ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "center";
-      ctx.fillText(`${c.undecided}?`, sx(c.share), box.t + 10);
+      ctx.fillText(`${c.undecided}?`, sx(c.share), box.t - 10);
     }
   });
 }
