@@ -322,6 +322,12 @@ def test_society_run_draws_a_valid_network(client: TestClient) -> None:
     assert r == _post(client, "/api/society", body)
 
 
+def test_society_offers_every_partner_choice_of_the_engine(client: TestClient) -> None:
+    body = client.get("/api/catalogue").json()
+    offered = body["schemas"]["society"]["properties"]["partner_choice"]["enum"]
+    assert set(offered) == set(body["partner_choices"]) == set(engine.PARTNER_CHOICES)
+
+
 def test_society_with_trust_learners_reports_disappointment(client: TestClient) -> None:
     body = {
         "n_agents": 40,
