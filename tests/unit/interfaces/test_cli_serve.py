@@ -38,3 +38,37 @@ def test_serve_refuses_a_non_number(capsys: pytest.CaptureFixture[str]) -> None:
 )  # fmt: skip
 def test_loopback_detection(host: str, loopback: bool) -> None:
     assert _is_loopback(host) is loopback
+
+
+def _refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as info:
+        main(["serve", *argv])
+    out, err = capsys.readouterr()
+    assert info.value.code == 2, (argv, out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    assert out == ""  # no address printed for a server that does not start
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["no-such-host.invalid", "192.0.2.1", "x" * 300],  # 192.0.2.1: TEST-NET-1, not ours
+)
+def test_serve_refuses_an_address_it_cannot_listen_on(
+    host: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "cannot listen" in _refused(["--host", host], capsys)
+
+
+def test_serve_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        if port < 1024:
+            pytest.skip("the system gave a privileged port")
+        line = _refused(["--port", str(port)], capsys)
+    assert "cannot listen" in line and str(port) in line

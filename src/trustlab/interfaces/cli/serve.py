@@ -27,6 +27,20 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _check_bind(host: str, port: int) -> None:
+    """Fail with one line, before anything is printed, when ``host:port`` cannot be listened on
+    (an unknown name, an address of another computer, a port in use)."""
+    try:
+        info = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = info[0]
+        with socket.socket(family, kind, proto) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(address)
+    except (OSError, UnicodeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        fail(f"cannot listen on {host[:60]!r} port {port}: {reason}")
+
+
 def serve_command(
     port: Annotated[int, typer.Option("--port", help="Port to listen on (1024-65535).")] = 8000,
     host: Annotated[
@@ -50,6 +64,7 @@ def serve_command(
     """
     if not 1024 <= port <= 65535:
         fail(f"--port must be between 1024 and 65535, got {port}")
+    _check_bind(host, port)
     import uvicorn
 
     from trustlab.interfaces.web.app import LOOPBACK_HOSTS, create_app

@@ -363,7 +363,11 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
             msg = {"type": "progress", "id": run_id, "done": done, "total": total}
             loop.call_soon_threadsafe(queue.put_nowait, msg)
 
-        job = asyncio.ensure_future(work(collective.run, req, progress))
+        def partial(frame: dict[str, Any]) -> None:
+            # the curve so far, after each share: the page draws it as it grows
+            loop.call_soon_threadsafe(queue.put_nowait, {**frame, "id": run_id})
+
+        job = asyncio.ensure_future(work(collective.run, req, progress, partial))
         while not job.done():
             getter = asyncio.ensure_future(queue.get())
             await asyncio.wait({job, getter}, return_when=asyncio.FIRST_COMPLETED)
@@ -371,6 +375,8 @@ def create_app(*, warm: bool = True, allowed_hosts: list[str] | None = None) -> 
                 await ws.send_json(getter.result())
             else:
                 getter.cancel()
+        while not queue.empty():  # what the last share sent before the job ended
+            await ws.send_json(queue.get_nowait())
         result = job.result()
         await ws.send_json({**result, "id": run_id})
         await ws.send_json({"type": "done", "id": run_id})

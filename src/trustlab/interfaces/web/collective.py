@@ -1,8 +1,17 @@
 """Chapter "collective": how many must open first for openness to take over a guarded society?
 
 The engine's critical-mass experiment on a small grid of initiator shares (small societies, few
-runs, so it answers in seconds), with each point's success rate and its 95 % Wilson interval, the
-critical share with its interval, and what the initiators pay early and over the run.
+runs, so it answers in a second or two). Each run goes on until it is decided (openness took
+over, or the first openers are gone) or ``rounds`` have passed; an undecided run is shown apart
+and left out of the curve. Per share: the success rate over the decided runs with its 95 % Wilson
+interval; the critical share with the engine's interval (a bootstrap over runs joined with the
+profile likelihood, or the bracket when the outcomes separate); and what the initiators pay in
+their first rounds, before anyone changed, and over the run.
+
+The grid is computed one share at a time, so the page draws the curve as it grows. The engine
+seeds every run by (seed, initiators in agents, replicate), so the points, and the critical share
+estimated from all of them, are exactly those of one :func:`~trustlab.critical_mass` call on the
+whole grid.
 """
 
 from __future__ import annotations
@@ -11,19 +20,23 @@ import math
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import numpy as np
 from pydantic import Field
 
 from trustlab.interfaces.web import engine
 from trustlab.interfaces.web.limits import Request, Seed
 
-__all__ = ["GRID", "CollectiveRequest", "run", "wilson"]
+__all__ = ["GRID", "CollectiveRequest", "run", "shares_of", "wilson"]
 
 GRID = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45)
-#: agent-rounds per request (n_agents · rounds · runs · shares), a few seconds of work
-MAX_WORK = 2_000_000
+#: the most agent-rounds a request may ask for (n_agents · rounds · runs · shares), a few
+#: seconds of work; most runs are decided well before ``rounds``
+MAX_WORK = 4_000_000
 _Z95 = 1.959963984540054
-#: the initiators' early payoff is their mean over these first rounds
-EARLY_ROUNDS = 5
+#: the initiators' early payoff is their mean over the first revision interval (the engine's)
+EARLY_ROUNDS = 10
+#: a run succeeds once the initiators' character holds this share of the agents (the engine's)
+SUCCESS_SHARE = 0.95
 
 
 class CollectiveRequest(Request):
@@ -34,7 +47,7 @@ class CollectiveRequest(Request):
     exploiters: Annotated[float, Field(ge=0.0, le=0.4)] = 0.0
     clustered: bool = False
     n_agents: Annotated[int, Field(ge=20, le=150)] = 60
-    rounds: Annotated[int, Field(ge=10, le=150)] = 60
+    rounds: Annotated[int, Field(ge=10, le=600)] = 300
     runs: Annotated[int, Field(ge=1, le=16)] = 6
     seed: Seed = 1
 
@@ -57,13 +70,60 @@ def wilson(successes: float, n: int) -> tuple[float, float]:
 
 
 def shares_of(req: CollectiveRequest) -> list[float]:
-    """The grid plus the reader's share, each leaving room for the exploiters."""
-    top = 1.0 - req.exploiters
-    return sorted({round(s, 4) for s in (*GRID, req.share) if 0 < s <= top})
+    """The grid plus the reader's share, each as a whole number of agents (at least one) and
+    leaving room for the exploiters.
+
+    Examples
+    --------
+    >>> shares_of(CollectiveRequest(share=0.01, n_agents=20))[:3]
+    [0.05, 0.1, 0.15]
+    """
+    top = math.floor((1.0 - req.exploiters) * req.n_agents + 1e-9)
+    agents = {min(max(1, round(s * req.n_agents)), top) for s in (*GRID, req.share)}
+    return sorted(k / req.n_agents for k in agents if k >= 1)
 
 
-def run(req: CollectiveRequest, progress: Callable[[int, int], None]) -> dict[str, Any]:
-    """Run the experiment and describe its curve."""
+def reader_share(req: CollectiveRequest) -> float:
+    """The reader's share as the experiment runs it (a whole number of agents)."""
+    top = math.floor((1.0 - req.exploiters) * req.n_agents + 1e-9)
+    return min(max(1, round(req.share * req.n_agents)), top) / req.n_agents
+
+
+def _point(c: dict[str, Any]) -> dict[str, Any]:
+    decided = c["successes"] + c["failures"]
+    interval = list(wilson(c["successes"], decided)) if decided else None
+    return {**c, "decided": decided, "interval": interval}
+
+
+def describe(req: CollectiveRequest, curve: list[dict[str, Any]], seed: int) -> dict[str, Any]:
+    """The curve so far and the critical share the engine estimates from it."""
+    x = np.array([c["share"] for c in curve], dtype=np.float64)
+    wins = np.array([c["successes"] for c in curve], dtype=np.float64)
+    decided = np.array([c["successes"] + c["failures"] for c in curve], dtype=np.float64)
+    crit, interval, method = engine.estimate_critical_share(x, wins, decided, seed=seed)
+    return {
+        "critical_share": crit,
+        "interval": list(interval),
+        "method": method,
+        "curve": [_point(c) for c in curve],
+        "share": reader_share(req),
+        "n_agents": req.n_agents,
+        "runs": sum(c["runs"] for c in curve),
+        "undecided": sum(c["undecided"] for c in curve),
+        "rounds": req.rounds,
+        "success_share": SUCCESS_SHARE,
+        "early_rounds": EARLY_ROUNDS,
+        "seed": seed,
+    }
+
+
+def run(
+    req: CollectiveRequest,
+    progress: Callable[[int, int], None],
+    partial: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
+    """Run the experiment share by share (``partial`` gets the curve after each share) and
+    describe the whole curve."""
     shares = shares_of(req)
     work = req.n_agents * req.rounds * req.runs * len(shares)
     if work > MAX_WORK:
@@ -77,30 +137,28 @@ def run(req: CollectiveRequest, progress: Callable[[int, int], None]) -> dict[st
         capacity=4,
         noise=req.noise,
         network="ring" if req.clustered else "random",
-        # a record every 5 rounds, not every round (the records were most of the work); the
-        # first record, the initiators' early payoff, still ends before the first revision (10)
-        record_every=EARLY_ROUNDS,
+        revision_interval=EARLY_ROUNDS,
+        # a record every 5 rounds, not every round (the records were most of the work)
+        record_every=5,
     )
-    res = engine.collective(
-        base,
-        shares=shares,
-        runs=req.runs,
-        exploiters=req.exploiters,
-        clustered=req.clustered,
-        seed=req.seed,
-        progress=progress,
-    )
-    curve = []
-    for c in res.curve:
-        lo, hi = wilson(c["success_rate"] * c["runs"], c["runs"])
-        curve.append({**c, "interval": [lo, hi]})
-    return {
-        "type": "result",
-        "critical_share": res.critical_share,
-        "interval": list(res.interval),
-        "method": res.method,
-        "curve": curve,
-        "share": round(req.share, 4),
-        "initiator": res.initiator,
-        "early_rounds": EARLY_ROUNDS,
-    }
+    total = len(shares) * req.runs
+    curve: list[dict[str, Any]] = []
+    for share in shares:
+        done = len(curve) * req.runs
+
+        def step(d: int, t: int, done: int = done) -> None:
+            progress(done + d, total)
+
+        res = engine.collective(
+            base,
+            shares=[share],
+            runs=req.runs,
+            exploiters=req.exploiters,
+            clustered=req.clustered,
+            seed=req.seed,
+            progress=step,
+        )
+        curve.extend(res.curve)
+        if partial is not None and len(curve) < len(shares):
+            partial({"type": "frame", **describe(req, curve, res.seed)})
+    return {"type": "result", **describe(req, curve, req.seed)}

@@ -31,6 +31,7 @@ from trustlab.domain.society import (
 )
 from trustlab.domain.society import simulation as _society
 from trustlab.domain.society.agents import action_kinds, answer_kinds
+from trustlab.domain.society.critical_mass import estimate_critical_share
 from trustlab.domain.society.measures import Mark, record
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "characters",
     "classic_game",
     "collective",
+    "estimate_critical_share",
     "evolve",
     "exchange_game",
     "game_info",
@@ -113,7 +115,8 @@ def classic_game(R: float, S: float, T: float, P: float) -> Game:
 
 
 def game_info(game: Game) -> dict[str, Any]:
-    """What the page needs to draw a game: names, payoffs and which actions open or support."""
+    """What the page needs to draw a game: names, payoffs, which actions open, and how each
+    answers the other's openness (``answers``: 0 support, 1 withhold, 2 exploit)."""
     opens, supports = opens_supports(game)
     return {
         "name": game.name,
@@ -122,6 +125,7 @@ def game_info(game: Game) -> dict[str, Any]:
         "parameters": dict(game.parameters),
         "opens": [bool(x) for x in opens],
         "supports": [bool(x) for x in supports],
+        "answers": [int(x) for x in answer_kinds(game)],
     }
 
 
@@ -156,6 +160,8 @@ def needs(
         "consoled": n.consoled,
         "exploited": n.exploited,
         "committed": n.committed,
+        "withheld": n.withheld,
+        "withheld_from": n.withheld_from,
         "turns": n.turns,
         "loneliness": n.loneliness,
     }

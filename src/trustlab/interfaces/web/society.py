@@ -23,7 +23,10 @@ Name = Annotated[str, Field(max_length=40)]
 
 
 class SocietyRequest(Request):
-    """The society the page exposes (the engine's other options keep their defaults)."""
+    """The society the page exposes: its population (catalogue characters, trust-learners,
+    discriminators), sizes, how partners are found and left, how trust is learned (betrayal and
+    disappointment weights, forgetting), reputation, mistakes and revision. The engine's other
+    options (private reputation, the trust prior, network layout) keep their defaults."""
 
     population: Annotated[
         dict[Name, Annotated[float, Field(ge=0.0, le=1.0)]], Field(min_length=1, max_length=10)
@@ -31,12 +34,21 @@ class SocietyRequest(Request):
     n_agents: Annotated[int, Field(ge=4, le=MAX_AGENTS)] = 60
     capacity: Annotated[int, Field(ge=1, le=8)] = 3
     rounds: Annotated[int, Field(ge=1, le=1000)] = 200
-    partner_choice: Literal["none", "random", "friends", "reputation"] = "random"
+    partner_choice: Literal["none", "random", "friends", "reputation", "trusted"] = "random"
     openness: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
     leave_threshold: Annotated[float, Field(ge=0.0, le=0.45)] = 0.3
     churn: Annotated[float, Field(ge=0.0, le=0.2)] = 0.0
     noise: Annotated[float, Field(ge=0.0, le=0.3)] = 0.0
+    misread: Annotated[float, Field(ge=0.0, le=0.3)] = 0.0
     revision_interval: Annotated[int, Field(ge=0, le=200)] = 10
+    mutation: Annotated[float, Field(ge=0.0, le=0.2)] = 0.0
+    betrayal_weight: Annotated[float, Field(ge=0.0, le=10.0)] = 3.0
+    disappointment_weight: Annotated[float, Field(ge=0.0, le=10.0)] = 1.0
+    forgetting: Annotated[float, Field(ge=0.5, le=1.0)] = 0.98
+    trust_learning: bool = True
+    reputation: Literal["none", "image-scoring", "simple-standing", "stern-judging", "shunning"] = (
+        "none"
+    )
     seed: Seed = 1
     fps: Fps = 25
 
@@ -50,6 +62,13 @@ def build(req: SocietyRequest) -> engine.SocietyRun:
     shares = tuple((n, s / total) for n, s in pop.items())  # sliders need not sum to 1
     if req.capacity >= req.n_agents:
         raise engine.TrustlabError("capacity must be below the number of agents")
+    if req.reputation == "none" and (
+        req.partner_choice == "reputation" or any(n.startswith("discriminator") for n in pop)
+    ):
+        raise engine.TrustlabError(
+            "partner choice by reputation and discriminators need a reputation norm; "
+            "choose one of image-scoring, simple-standing, stern-judging, shunning"
+        )
     cfg = engine.SocietyConfig(
         shares,
         n_agents=req.n_agents,
@@ -60,7 +79,14 @@ def build(req: SocietyRequest) -> engine.SocietyRun:
         leave_threshold=req.leave_threshold,
         churn=req.churn,
         noise=req.noise,
+        misread=req.misread,
         revision_interval=req.revision_interval,
+        mutation=req.mutation,
+        betrayal_weight=req.betrayal_weight,
+        disappointment_weight=req.disappointment_weight,
+        forgetting=req.forgetting,
+        trust_learning=req.trust_learning,
+        reputation=req.reputation,
     )
     return engine.SocietyRun(cfg, req.seed)
 
@@ -83,7 +109,11 @@ def _frame(run: engine.SocietyRun, measures: dict[str, Any] | None) -> dict[str,
                 "open_rate",
                 "loneliness",
                 "reassurance_rate",
+                "acceptance_rate",
+                "consolation_rate",
                 "exploitation_rate",
+                "disappointment_rate",
+                "reciprocity",
                 "relationships",
                 "ended",
                 "left",

@@ -123,6 +123,41 @@ def test_exchange_counts_needs(client: TestClient) -> None:
     assert n["reassured"] <= n["open_turns"]
 
 
+def test_withholding_is_disappointment_not_betrayal(client: TestClient) -> None:
+    # Open and support every turn against every hidden person of a few line-ups: a partner who
+    # withholds (neither helps nor hurts) counts as a disappointment, only one who exploits
+    # counts as exploitation, and the exposure cost e is what an open turn left unanswered pays.
+    game = client.get("/api/catalogue").json()["games"]["exchange"]
+    answers, opens = game["answers"], game["opens"]
+    e = game["parameters"]["e"]
+    open_support = game["action_names"].index("open+support")
+    withheld_seen = 0
+    for seed in range(1, 6):
+        for opponent in range(play.N_OPPONENTS):
+            body = {"kind": "exchange", "seed": seed, "opponent": opponent}
+            planned = _post(client, "/api/play", body)["planned_turns"]
+            r = _post(client, "/api/play", {**body, "moves": [open_support] * planned})
+            n = r["needs"]
+            them = [t["them"] for t in r["turns"]]
+            assert n["open_turns"] == planned
+            assert n["withheld"] == sum(answers[a] == 1 for a in them)
+            assert n["exploited"] == sum(answers[a] == 2 for a in them)
+            assert n["reassured"] == sum(answers[a] == 0 for a in them)
+            for t in r["turns"]:
+                if answers[t["them"]] == 1 and not opens[t["them"]]:
+                    assert t["payoff"][0] == -e  # opened to someone who stayed guarded, withheld
+            withheld_seen += n["withheld"]
+    assert withheld_seen > 0
+
+
+def test_exchange_refuses_an_action_out_of_range(client: TestClient) -> None:
+    k = len(client.get("/api/catalogue").json()["games"]["exchange"]["action_names"])
+    assert k == 6
+    _refused(client, "/api/play", {"kind": "exchange", "moves": [k]}, f"actions 0..{k - 1}")
+    _refused(client, "/api/play", {"kind": "exchange", "moves": [-1]}, "moves")
+    _post(client, "/api/play", {"kind": "exchange", "moves": [k - 1]})
+
+
 def test_reveal_names_catalogue_characters(client: TestClient) -> None:
     for kind, tag in (("classic", "explorable"), ("exchange", "essay")):
         r = _post(client, "/api/play/reveal", {"kind": kind, "seed": 7})
@@ -287,9 +322,43 @@ def test_society_run_draws_a_valid_network(client: TestClient) -> None:
     assert r == _post(client, "/api/society", body)
 
 
+def test_society_offers_every_partner_choice_of_the_engine(client: TestClient) -> None:
+    body = client.get("/api/catalogue").json()
+    offered = body["schemas"]["society"]["properties"]["partner_choice"]["enum"]
+    assert set(offered) == set(body["partner_choices"]) == set(engine.PARTNER_CHOICES)
+
+
+def test_society_with_trust_learners_reports_disappointment(client: TestClient) -> None:
+    body = {
+        "n_agents": 40,
+        "rounds": 30,
+        "population": {"trust-learner": 0.5, "one-sided": 0.25, "guarded": 0.25},
+        "partner_choice": "trusted",
+        "disappointment_weight": 2.0,
+        "seed": 2,
+    }
+    r = _post(client, "/api/society", body)
+    assert r["names"] == ["trust-learner", "one-sided", "guarded"]
+    m = [s for s in r["series"] if s["open_rate"] > 0]
+    assert m and all(0 <= s["disappointment_rate"] <= 1 for s in m)
+    # guarded people withhold: openness towards them is disappointed, never exploited
+    assert max(s["disappointment_rate"] for s in m) > 0
+    assert all(s["exploitation_rate"] == 0 for s in m)
+    # the weight changes what trust-learners learn, so the run
+    other = _post(client, "/api/society", {**body, "disappointment_weight": 0.0})
+    assert other["series"] != r["series"]
+
+
 @pytest.mark.parametrize(
     ("body", "word"),
     [
+        ({"partner_choice": "reputation"}, "reputation norm"),
+        ({"population": {"discriminator": 1.0}}, "reputation norm"),
+        ({"reputation": "gossip"}, "reputation"),
+        ({"disappointment_weight": 11}, "disappointment_weight"),
+        ({"forgetting": 0.1}, "forgetting"),
+        ({"trust_learning": "perhaps"}, "trust_learning"),
+        ({"population": {"trust-learner:2:1": 1.0}}, "openness"),
         ({"n_agents": 100000}, "n_agents"),
         ({"n_agents": 4, "capacity": 5}, "capacity"),
         ({"rounds": 10**6}, "rounds"),
@@ -305,21 +374,47 @@ def test_society_rejects(client: TestClient, body: dict[str, Any], word: str) ->
 
 
 def test_collective_curve_has_intervals(client: TestClient) -> None:
-    body = {"n_agents": 30, "rounds": 20, "runs": 2, "share": 0.25, "seed": 3}
+    body = {"n_agents": 40, "rounds": 40, "runs": 3, "share": 0.25, "seed": 3}
     r = _post(client, "/api/collective", body)
     shares = [c["share"] for c in r["curve"]]
-    assert 0.25 in shares and shares == sorted(shares)
+    assert 0.25 in shares and shares == sorted(shares) and r["share"] == 0.25
+    assert r["undecided"] == sum(c["undecided"] for c in r["curve"])
+    assert r["runs"] == 3 * len(shares)
     for c in r["curve"]:
-        lo, hi = c["interval"]
-        assert 0 <= lo <= c["success_rate"] <= hi <= 1
+        assert c["successes"] + c["failures"] + c["undecided"] == c["runs"] == 3
+        assert c["decided"] == c["successes"] + c["failures"]
+        if c["decided"]:
+            lo, hi = c["interval"]
+            assert 0 <= lo <= c["success_rate"] <= hi <= 1
+        else:  # no decided run: no rate and no interval, never counted as a failure
+            assert c["success_rate"] is None and c["interval"] is None
         assert "initiator_payoff_early" in c and "guarded_payoff" in c
+
+
+def test_collective_matches_one_critical_mass_call(client: TestClient) -> None:
+    # computed share by share for the page, the curve and the critical share (with its
+    # bootstrap/profile interval) are those of one engine call on the whole grid
+    from trustlab.interfaces.web.collective import CollectiveRequest, shares_of
+
+    body = {"n_agents": 40, "rounds": 200, "runs": 3, "share": 0.12, "seed": 5}
+    r = _post(client, "/api/collective", body)
+    base = engine.SocietyConfig("guarded:1", n_agents=40, rounds=200, capacity=4, record_every=5)
+    ref = trustlab.critical_mass(
+        base, shares=shares_of(CollectiveRequest(**body)), runs=3, refine=False, seed=5
+    )
+    assert r["critical_share"] == ref.critical_share and r["method"] == ref.method
+    assert r["interval"] == list(ref.interval)
+    assert r["undecided"] == ref.undecided
+    keys = ("share", "successes", "failures", "undecided", "initiator_payoff_early")
+    assert [[c[k] for k in keys] for c in r["curve"]] == [[c[k] for k in keys] for c in ref.curve]
 
 
 @pytest.mark.parametrize(
     ("body", "word"),
     [
         ({"n_agents": 1000}, "n_agents"),
-        ({"runs": 16, "n_agents": 150, "rounds": 150}, "at most"),
+        ({"runs": 16, "n_agents": 150, "rounds": 600}, "at most"),
+        ({"rounds": 601}, "rounds"),
         ({"share": 0.0}, "share"),
         ({"exploiters": 0.8}, "exploiters"),
         ({"clustered": "maybe"}, "clustered"),
@@ -442,6 +537,11 @@ def test_collective_stream_reports_progress(client: TestClient) -> None:
         ws.send_json({"id": 7, "params": {"n_agents": 20, "rounds": 10, "runs": 1}})
         msgs = _until(ws, "done", 7)
     progress = [m for m in msgs if m["type"] == "progress"]
+    frames = [m for m in msgs if m["type"] == "frame"]
     result = next(m for m in msgs if m["type"] == "result")
     assert progress and progress[-1]["done"] == progress[-1]["total"]
-    assert len(result["curve"]) == len({*(0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45)})
+    # 20 agents: the grid's shares as whole agents 1, 2, 3, 4, 6, 9 (0.02 and 0.05 are both 1)
+    assert [c["share"] for c in result["curve"]] == [0.05, 0.1, 0.15, 0.2, 0.3, 0.45]
+    # the curve grows share by share before the result
+    assert [len(f["curve"]) for f in frames] == [1, 2, 3, 4, 5]
+    assert frames[-1]["curve"] == result["curve"][:5]

@@ -168,7 +168,13 @@ def test_played_game_records_moves_reveals_and_shares(
     names = [r.split("\t")[1].strip() for r in rows]
     assert all(tag in trustlab.catalogue()[n].tags for n in names), names
     if chapter == "exchange":
-        assert "Reassured" in page.page.inner_text("#exchange-needs")
+        needs = page.page.inner_text("#exchange-needs")
+        for word in ("Reassured", "Disappointed", "Exploited", "Exposure paid", "You withheld"):
+            assert word in needs, word
+        # six actions: open or stay guarded, each with support, withhold or exploit
+        labels = page.page.locator("#exchange-actions button").all_inner_texts()
+        assert len(labels) == 6
+        assert sum("withhold" in x for x in labels) == 2 and sum("open" in x for x in labels) >= 3
     page.page.screenshot(path=str(shots / f"{chapter}-revealed.png"), full_page=True)
     board = page.page.inner_html(f"#{chapter}-revealed")
     takeaway = page.page.inner_text(f"#{chapter}-takeaway")
@@ -214,10 +220,90 @@ def test_bad_values_show_a_message(browser: Any, server: Server) -> None:
 
 def test_phone_width(browser: Any, server: Server, shots: Path) -> None:
     page = Page(browser, width=375, height=800)
-    for chapter in ("evolution", "exchange"):
-        page.open(f"{server.url}/#/{chapter}")
-        page.wait(ready(chapter))
+    views = [
+        ("evolution", "evolution"),
+        ("exchange", "exchange"),
+        ("society", "society"),
+        ("collective", "collective"),
+        ("sandbox?mode=society", "sandsoc"),
+    ]
+    for view, key in views:
+        page.open(f"{server.url}/#/{view}")
+        page.wait(ready(key), timeout=30000)
         wide = page.page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= 376, (chapter, wide)
-        page.page.screenshot(path=str(shots / f"phone-{chapter}.png"), full_page=True)
+        assert wide <= 376, (view, wide)
+        name = view.replace("?mode=", "-")
+        page.page.screenshot(path=str(shots / f"phone-{name}.png"), full_page=True)
+    assert page.errors == []
+    page.close()
+
+
+def test_society_with_trust_learners_and_disappointment(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    page = Page(browser)
+    page.open(
+        f"{server.url}/#/society?rounds=60&partner_choice=trusted&disappointment_weight=2"
+        "&mix=trust-learner:0.5,guarded:0.3,exploiter:0.2"
+    )
+    page.wait(ready("society", 10_000), timeout=30000)
+    assert not page.status("society").get("failed")
+    assert page.page.input_value("#society-partner_choice") == "trusted"
+    assert "trust-learner" in page.page.inner_text("#society-legend")
+    takeaway = page.page.inner_text("#society-takeaway")
+    assert "left unanswered" in takeaway and "exploited" in takeaway, takeaway
+    page.page.screenshot(path=str(shots / "society-learners.png"), full_page=True)
+    # by reputation without a norm: the page picks one instead of failing
+    page.page.select_option("#society-partner_choice", "reputation")
+    page.wait("window.trustlab.status.society && window.trustlab.status.society.frames > 2")
+    assert page.page.input_value("#society-reputation") == "image-scoring"
+    assert page.page.inner_text("#society-error") == ""
+    assert page.errors == []
+    page.close()
+
+
+def test_collective_draws_the_curve_share_by_share(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    page = Page(browser)
+    page.open(f"{server.url}/#/collective")
+    page.wait(ready("collective", 10_000), timeout=60000)
+    first = page.status("collective")["id"]
+    page.page.focus("#collective-share")
+    page.page.keyboard.press("ArrowRight")  # 10 % -> 11 %: a new run of the whole grid
+    s = "window.trustlab.status.collective"
+    page.wait(f"{s}.id > {first} && {s}.done", timeout=60000)
+    st = page.status("collective")
+    assert not st.get("failed") and st["frames"] >= 6  # one frame per share but the last
+    assert "share=0.11" in page.page.url
+    takeaway = page.page.inner_text("#collective-takeaway")
+    # 11 % of 60 people is 6.6: the experiment runs whole people, 7 (12 %), and says so
+    assert "With 7 of 60 people (12%) opening first" in takeaway, takeaway
+    assert "decided runs" in takeaway
+    assert "first 10 rounds" in takeaway
+    page.page.screenshot(path=str(shots / "collective-11.png"), full_page=True)
+    lat = [x["ms"] for x in page.page.evaluate("window.trustlab.metrics.latencies")]
+    print(f"\ncollective, first point after a change: {', '.join(f'{x:.0f}' for x in lat)} ms")
+    assert len(lat) == 2 and max(lat) < 2000
+    assert page.errors == []
+    page.close()
+
+
+def test_sandbox_runs_a_society_with_every_knob(browser: Any, server: Server, shots: Path) -> None:
+    page = Page(browser)
+    page.open(
+        f"{server.url}/#/sandbox?mode=society&rounds=40&betrayal_weight=5&forgetting=0.9"
+        "&trust_learning=0&mix=trust-learner:0.5,one-sided:0.5"
+    )
+    page.wait(ready("sandsoc", 10_000), timeout=30000)
+    assert not page.status("sandsoc").get("failed")
+    assert page.page.is_visible("#sandsoc-network") and not page.page.is_visible("#sandbox-chart")
+    assert not page.page.is_checked("#sandsoc-trust_learning")
+    assert "mode=society" in page.page.url and "betrayal_weight=5" in page.page.url
+    page.page.screenshot(path=str(shots / "sandbox-society.png"), full_page=True)
+    # back to the evolving population, in the same chapter
+    page.page.select_option("#sandbox-mode", "evolution")
+    page.wait(ready("sandbox", 10_000), timeout=30000)
+    assert page.page.is_visible("#sandbox-chart") and "mode=society" not in page.page.url
+    assert page.errors == []
     page.close()

@@ -186,17 +186,21 @@
       if (kind === "classic") return n === "C" ? ["Cooperate", "put a coin in"] : ["Cheat", "keep your coin"];
       // the caption reads the action's own name (open|guarded + answer); unknown words fall back
       // on what the engine says the action does
-      const words = { open: "you open up", guarded: "you stay guarded", support: "you support them if they open",
-        exploit: "you exploit them if they open", withhold: "you neither help nor hurt them if they open" };
+      const words = { open: "you open up", guarded: "you stay guarded", support: "if they open, you support them",
+        exploit: "if they open, you use it against them", withhold: "if they open, you neither help nor hurt" };
+      const answerWords = ["if they open, you support them", "if they open, you neither help nor hurt", "if they open, you use it against them"];
       const parts = n.split("+");
       const what = parts.length === 2 && words[parts[0]] && words[parts[1]]
         ? [words[parts[0]], words[parts[1]]]
-        : [game.opens[a] ? "you open up" : "you stay guarded", game.supports[a] ? "you support them if they open" : "you do not support them"];
+        : [game.opens[a] ? "you open up" : "you stay guarded", answerWords[game.answers[a]] || "?"];
       return [short(n), what.join("; ")];
     }
     function renderButtons() {
       const game = catalogue.games[kind];
       const box = $(`${chapter}-actions`); box.innerHTML = "";
+      // the exchange's actions as a grid: rows open / guarded, columns by answer
+      box.classList.toggle("grid", kind === "exchange");
+      if (kind === "exchange") box.style.setProperty("--cols", String(new Set(game.answers).size));
       game.action_names.forEach((_, a) => {
         const [main, sub] = label(game, a);
         const b = document.createElement("button"); b.type = "button";
@@ -206,12 +210,14 @@
       });
       if (kind === "exchange") {
         const rows = game.payoffs.map((row, i) => `<tr><th>${short(game.action_names[i])}</th>${row.map((v) => `<td>${v}</td>`).join("")}</tr>`).join("");
-        $(`${chapter}-payoffs`).innerHTML = `<table><caption>What you get (row: your choice, column: theirs)</caption><tr><th></th>${game.action_names.map((n) => `<th>${short(n)}</th>`).join("")}</tr>${rows}</table>`;
+        const p = game.parameters;
+        $(`${chapter}-payoffs`).innerHTML = `<table><caption>What you get (row: your choice, column: theirs)</caption><tr><th></th>${game.action_names.map((n) => `<th>${short(n)}</th>`).join("")}</tr>${rows}</table>` +
+          `<p>Support is worth b = ${p.b} to the one who opened and costs the supporter c = ${p.c}; being used costs h = ${p.h} and gives the user t = ${p.t}; opening to someone who does not support costs e = ${p.e}, the exposure, whether they withhold or exploit. Staying guarded risks nothing and gains nothing.</p>`;
       }
     }
     function cellClass(game, a) {
       if (kind === "classic") return game.action_names[a];
-      return game.supports[a] ? "good" : "bad";
+      return ["good", "meh", "bad"][game.answers[a]] || "";
     }
     function render() {
       const r = st.results[st.cur];
@@ -239,7 +245,7 @@
       status[chapter] = { done: true, moves: st.moves.flat().length, revealed: !!st.revealed };
     }
     function totalNeeds() {
-      const t = { open_turns: 0, reassured: 0, acceptance_opportunities: 0, accepted: 0, consolation_opportunities: 0, consoled: 0, exploited: 0, committed: 0, turns: 0 };
+      const t = { open_turns: 0, reassured: 0, acceptance_opportunities: 0, accepted: 0, consolation_opportunities: 0, consoled: 0, exploited: 0, committed: 0, withheld: 0, withheld_from: 0, turns: 0 };
       for (const r of st.results) if (r && r.needs) for (const k of Object.keys(t)) t[k] += r.needs[k];
       return t;
     }
@@ -250,7 +256,10 @@
         ["Reassured", `${t.reassured} of ${t.open_turns}`, "times you opened and were supported"],
         ["Accepted", `${t.accepted} of ${t.acceptance_opportunities}`, "slips of yours met with support next"],
         ["Consoled", `${t.consoled} of ${t.consolation_opportunities}`, "hurts followed by support when you next opened"],
+        ["Disappointed", String(t.withheld), "times you opened and they neither helped nor hurt"],
         ["Exploited", String(t.exploited), "times your openness was used against you"],
+        ["Exposure paid", fmt(Math.round((t.withheld + t.exploited) * catalogue.games.exchange.parameters.e * 100) / 100), `e = ${catalogue.games.exchange.parameters.e} each time you opened and were not supported`],
+        ["You withheld", String(t.withheld_from), "times they opened and you neither helped nor hurt"],
         ["You exploited", String(t.committed), "times you used their openness"],
         ["Lonely", r && r.needs ? `${Math.round(r.needs.loneliness * 100)}%` : "–", "of the turns with this person without an open, supported you"],
       ];
@@ -272,7 +281,7 @@
         $(`${chapter}-takeaway`).textContent = `You scored ${fmt(total)} in all: ${fmt(best[0])} against ${best[1]} and ${fmt(worst[0])} against ${worst[1]}; the same moves paid differently depending on who answered them.`;
       } else {
         const t = totalNeeds();
-        $(`${chapter}-takeaway`).textContent = `You opened up ${t.open_turns} times and were reassured ${t.reassured} times; in the turns you stayed guarded nobody could reassure you, and you were exploited ${t.exploited} times.`;
+        $(`${chapter}-takeaway`).textContent = `You opened up ${t.open_turns} times: ${t.reassured} met with support, ${t.withheld} left unanswered, ${t.exploited} used against you, which cost you ${fmt(Math.round((t.withheld + t.exploited) * catalogue.games.exchange.parameters.e * 100) / 100)} in exposure; in the turns you stayed guarded nobody could reassure you.`;
       }
     }
     async function replay(i) {
@@ -471,46 +480,53 @@
   }
 
   // ---- chapter 5: a society --------------------------------------------------------------
-  function societyChapter() {
-    const keys = ["n_agents", "capacity", "leave_threshold", "noise", "rounds", "partner_choice", "seed"];
-    const mixNames = ["reciprocator", "forgiver", "guarded", "exploiter", "con-artist"];
-    const defaultMix = { reciprocator: 0.3, forgiver: 0, guarded: 0.5, exploiter: 0.2, "con-artist": 0 };
-    const view = new C.NetworkView($("society-network"));
-    const stream = new Stream("society", "/ws/society", onMessage);
+  /* A society stream drawn as a network and a chart. `P` prefixes the elements' ids (the society
+     chapter: "society"; the sandbox's society: "sandsoc"); `hash` is the chapter in the address,
+     with `extra` address parameters (the sandbox's mode). */
+  function societyChapter(P = "society", hash = "society", extra = {},
+    keys = ["n_agents", "capacity", "leave_threshold", "disappointment_weight", "noise", "rounds", "partner_choice", "reputation", "seed"],
+    mixNames = ["reciprocator", "trust-learner", "forgiver", "guarded", "one-sided", "exploiter", "con-artist"],
+    defaultMix = { reciprocator: 0.3, "trust-learner": 0, forgiver: 0, guarded: 0.5, "one-sided": 0, exploiter: 0.2, "con-artist": 0 }) {
+    const view = new C.NetworkView($(`${P}-network`));
+    const stream = new Stream(P, "/ws/society", onMessage);
     let measures = null;
-    let names = [], series = { x: [], open: [], lonely: [], exploited: [] }, last = null, rounds = 1;
+    let names = [], series = { x: [], open: [], lonely: [], exploited: [], disappointed: [] }, last = null, rounds = 1;
     function rerun() {
-      const p = read("society", keys);
-      const mix = readMix($("society-mix"));
-      const url = toParams(p); url.set("mix", mixString(mix)); url.set("colour", $("society-colour").value);
-      writeHash("society", url);
-      stream.run({ ...p, population: mix, fps: 25 });
+      const p = read(P, keys);
+      const mix = readMix($(`${P}-mix`));
+      // only the characters present (a request names at most 10)
+      const present = Object.fromEntries(Object.entries(mix).filter(([, v]) => v > 0));
+      const url = toParams(p); url.set("mix", mixString(present)); url.set("colour", $(`${P}-colour`).value);
+      for (const [k, v] of Object.entries(extra)) url.set(k, v);
+      writeHash(hash, url);
+      stream.run({ ...p, population: present, fps: 25 });
     }
     function draw() {
       if (!last) return;
-      const byLonely = $("society-colour").value === "loneliness";
+      const byLonely = $(`${P}-colour`).value === "loneliness";
       const fill = last.char.map((c, i) => (byLonely ? C.lonelyColour(last.lonely[i] / 100) : C.colourOf(names[c], mixNames.indexOf(names[c]))));
       view.draw({ edges: last.edges, trust: last.trust.map((t) => t / 100), fill });
-      C.lineChart($("society-chart"), {
+      C.lineChart($(`${P}-chart`), {
         series: [
           { name: "open", colour: "#0072B2", values: series.open },
           { name: "lonely", colour: "#D55E00", values: series.lonely },
           { name: "exploited", colour: "#000000", values: series.exploited },
+          { name: "disappointed", colour: "#CC79A7", values: series.disappointed },
         ],
         xs: series.x, xmax: rounds, ymin: 0, ymax: 1, xlabel: "round", ylabel: "share", yfmt: (v) => `${Math.round(v * 100)}%`,
       });
     }
     function renderLegend() {
-      const el = $("society-legend"); el.innerHTML = "";
+      const el = $(`${P}-legend`); el.innerHTML = "";
       const add = (text, colour, cls) => { const s = document.createElement("span"); s.style.setProperty("--c", colour); s.textContent = text; if (cls) s.className = cls; el.appendChild(s); };
-      if ($("society-colour").value === "loneliness") { add("not lonely", C.lonelyColour(0)); add("half", C.lonelyColour(0.5)); add("lonely", C.lonelyColour(1)); }
+      if ($(`${P}-colour`).value === "loneliness") { add("not lonely", C.lonelyColour(0)); add("half", C.lonelyColour(0.5)); add("lonely", C.lonelyColour(1)); }
       else names.forEach((n) => add(n, C.colourOf(n, mixNames.indexOf(n))));
       add("trusted tie", C.trustColour(1), "line"); add("distrusted tie", C.trustColour(0), "line");
-      add("chart: open turns", "#0072B2", "line"); add("lonely", "#D55E00", "line"); add("opens exploited", "#000000", "line");
+      add("chart: open turns", "#0072B2", "line"); add("lonely", "#D55E00", "line"); add("opens exploited", "#000000", "line"); add("opens left unanswered", "#CC79A7", "line");
     }
     function onMessage(m) {
       if (m.type === "start") {
-        names = m.names; rounds = m.rounds; series = { x: [], open: [], lonely: [], exploited: [] };
+        names = m.names; rounds = m.rounds; series = { x: [], open: [], lonely: [], exploited: [], disappointed: [] };
         view.reset(m.n_agents); renderLegend(); measures = null;
       } else if (m.type === "frame") {
         if (!last || m.round === 0) view.relax(m.edges, m.round === 0 ? 60 : 0);
@@ -518,12 +534,12 @@
         last = m;
         if (m.measures) {
           series.x.push(m.round); series.open.push(m.measures.open_rate); series.lonely.push(m.measures.loneliness);
-          series.exploited.push(m.measures.exploitation_rate);
+          series.exploited.push(m.measures.exploitation_rate); series.disappointed.push(m.measures.disappointment_rate);
         }
         if (m.measures) measures = m.measures;
         const meas = measures;
-        $("society-status").textContent = m.round === 0 || !meas ? "The first acquaintances."
-          : `Round ${m.round} of ${rounds}: ${m.edges.length} relationships; ${meas.left} partners left lately; ${Math.round(meas.open_rate * 100)}% of turns open; mean loneliness ${Math.round(meas.loneliness * 100)}%.`;
+        $(`${P}-status`).textContent = m.round === 0 || !meas ? "The first acquaintances."
+          : `Round ${m.round} of ${rounds}: ${m.edges.length} relationships; ${meas.left} partners left lately; ${Math.round(meas.open_rate * 100)}% of turns open, of those ${Math.round((meas.disappointment_rate || 0) * 100)}% left unanswered and ${Math.round(meas.exploitation_rate * 100)}% exploited; mean loneliness ${Math.round(meas.loneliness * 100)}%.`;
         draw();
       } else if (m.type === "done" && last && measures) {
         const f = measures.frequencies;
@@ -531,16 +547,21 @@
         const lonelyBy = {};
         last.char.forEach((c, i) => { (lonelyBy[names[c]] = lonelyBy[names[c]] || []).push(last.lonely[i] / 100); });
         const avg = Object.entries(lonelyBy).map(([n, v]) => [n, v.reduce((a, b) => a + b, 0) / v.length]).sort((a, b) => b[1] - a[1]);
-        $("society-takeaway").textContent = `After ${last.round} rounds ${top[0]} make up ${Math.round(top[1] * 100)}% of the society; the loneliest are the ${avg[0][0]} (${Math.round(avg[0][1] * 100)}%)${avg.length > 1 ? `, the least lonely the ${avg[avg.length - 1][0]} (${Math.round(avg[avg.length - 1][1] * 100)}%)` : ""}.`;
+        const pct = (x) => `${Math.round((x || 0) * 100)}%`;
+        $(`${P}-takeaway`).textContent = `After ${last.round} rounds ${top[0]} make up ${pct(top[1])} of the society; the loneliest are the ${avg[0][0]} (${pct(avg[0][1])})${avg.length > 1 ? `, the least lonely the ${avg[avg.length - 1][0]} (${pct(avg[avg.length - 1][1])})` : ""}; lately ${pct(measures.disappointment_rate)} of the openings were left unanswered and ${pct(measures.exploitation_rate)} exploited.`;
       }
     }
-    $("society-colour").addEventListener("change", () => { renderLegend(); draw(); const p = parseHash().params; p.set("colour", $("society-colour").value); writeHash("society", p); });
+    // choosing partners by reputation needs a norm: pick the simplest if none is set
+    $(`${P}-partner_choice`).addEventListener("change", () => {
+      if ($(`${P}-partner_choice`).value === "reputation" && $(`${P}-reputation`).value === "none") $(`${P}-reputation`).value = "image-scoring";
+    });
+    $(`${P}-colour`).addEventListener("change", () => { renderLegend(); draw(); const p = parseHash().params; p.set("colour", $(`${P}-colour`).value); writeHash(hash, p); });
     return {
       enter(params) {
         const mix = params.has("mix") ? parseMix(params.get("mix")) : defaultMix;
-        mixSliders($("society-mix"), mixNames, mix, { max: 1, step: 0.05, onChange: rerun });
-        if (params.has("colour")) $("society-colour").value = params.get("colour");
-        bind("society", keys, params, rerun);
+        mixSliders($(`${P}-mix`), mixNames, mix, { max: 1, step: 0.05, onChange: rerun });
+        if (params.has("colour")) $(`${P}-colour`).value = params.get("colour");
+        bind(P, keys, params, rerun);
         rerun();
       },
       leave() { stream.close(); },
@@ -548,9 +569,27 @@
     };
   }
 
+  // ---- chapter 7's two modes: an evolving population or a society, every knob of each ----------
+  function sandboxChapter(modes) {
+    let active = null;
+    function enterMode(mode, params) {
+      if (active && active !== modes[mode]) active.leave();
+      for (const m of Object.keys(modes)) $(`sandbox-${m}`).hidden = m !== mode;
+      $("sandbox-mode").value = mode;
+      active = modes[mode];
+      active.enter(params);
+    }
+    $("sandbox-mode").addEventListener("change", () => enterMode($("sandbox-mode").value, new URLSearchParams()));
+    return {
+      enter(params) { enterMode(params.get("mode") === "society" ? "society" : "evolution", params); },
+      leave() { if (active) active.leave(); active = null; },
+      redraw() { if (active && active.redraw) active.redraw(); },
+    };
+  }
+
   // ---- chapter 6: who goes first ---------------------------------------------------------------
   function collectiveChapter() {
-    const keys = ["share", "noise", "exploiters", "runs", "clustered", "seed"];
+    const keys = ["share", "noise", "exploiters", "runs", "rounds", "clustered", "seed"];
     const stream = new Stream("collective", "/ws/collective", onMessage);
     let result = null;
     function rerun() {
@@ -559,30 +598,42 @@
       $("collective-progress").value = 0; $("collective-status").textContent = "Running the societies…";
       stream.run(p);
     }
+    function mine(m) { return m.curve.find((c) => Math.abs(c.share - m.share) < 1e-6); }
     function draw() {
       if (!result) return;
       C.curveChart($("collective-chart"), { curve: result.curve, critical: result.critical_share, interval: result.interval, share: result.share });
-      const point = result.curve.find((c) => Math.abs(c.share - result.share) < 1e-6) || result.curve[0];
+      const point = mine(result) || result.curve[result.curve.length - 1];
       C.barChart($("collective-pay"), [
-        { name: `first openers, rounds 1–${result.early_rounds}`, value: point.initiator_payoff_early ?? 0, colour: "#E69F00" },
-        { name: "first openers, whole run", value: point.initiator_payoff ?? 0, colour: "#0072B2" },
-        { name: "the guarded, whole run", value: point.guarded_payoff ?? 0, colour: C.GREY },
+        { name: `openers, rounds 1–${result.early_rounds}`, value: point.initiator_payoff_early ?? 0, colour: "#E69F00" },
+        { name: "openers, whole run", value: point.initiator_payoff ?? 0, colour: "#0072B2" },
+        { name: "guarded, whole run", value: point.guarded_payoff ?? 0, colour: C.GREY },
       ], { label: `payoff per round at ${Math.round(point.share * 100)}% first openers` });
     }
     function onMessage(m) {
+      const pct = (x) => `${Math.round(x * 100)}%`;
+      const money = (x) => fmt(Math.round((x ?? 0) * 100) / 100);
       if (m.type === "progress") {
         $("collective-progress").max = m.total; $("collective-progress").value = m.done;
         $("collective-status").textContent = `Run ${m.done} of ${m.total}…`;
-        status.collective.frames += 0;
-      } else if (m.type === "result") {
+      } else if (m.type === "frame" || m.type === "result") {
+        // a frame is the curve so far (one more share each time); the result is the whole curve
         result = m; draw();
-        const point = m.curve.find((c) => Math.abs(c.share - m.share) < 1e-6) || m.curve[0];
-        const pct = (x) => `${Math.round(x * 100)}%`;
+        if (m.type === "frame") return;
+        const point = mine(m);
+        const [lo, hi] = m.interval;
+        const how = m.method === "bracket" ? "the runs split cleanly between two shares, the interval is that bracket"
+          : "95% interval from a bootstrap over runs joined with the profile likelihood";
         const crit = m.critical_share === null
-          ? "openness never took over in half the runs on this grid"
-          : `about ${pct(m.critical_share)} must open first for openness to take over half the time (95% interval ${pct(m.interval[0])} to ${m.interval[1] === null ? "beyond the grid" : pct(m.interval[1])})`;
-        $("collective-status").textContent = "Done.";
-        $("collective-takeaway").textContent = `With ${pct(m.share)} opening first, openness took over in ${Math.round(point.success_rate * point.runs)} of ${point.runs} runs; ${crit}. In their first ${m.early_rounds} rounds the first openers earned ${fmt(Math.round((point.initiator_payoff_early ?? 0) * 100) / 100)} a round, over the whole run ${fmt(Math.round((point.initiator_payoff ?? 0) * 100) / 100)}, the guarded ${fmt(Math.round((point.guarded_payoff ?? 0) * 100) / 100)}.`;
+          ? (m.method === "above-grid" ? "openness never took over on this grid"
+            : m.method === "below-grid" ? "openness took over at every share tried"
+              : "no run was decided, so no critical share")
+          : `about ${pct(m.critical_share)} must open first for openness to take over in half the decided runs (${lo === null ? "below the grid" : pct(lo)} to ${hi === null ? "beyond the grid" : pct(hi)}; ${how})`;
+        const undecided = m.undecided ? ` ${m.undecided} of ${m.runs} runs were still undecided after ${m.rounds} rounds and are left out.` : "";
+        $("collective-status").textContent = `Done: ${m.runs} runs, each until openness took over (${pct(m.success_share)} of the people) or the first openers were gone.`;
+        const outcome = point.decided
+          ? `openness took over in ${point.successes} of ${point.decided} decided runs`
+          : `none of the ${point.runs} runs was decided`;
+        $("collective-takeaway").textContent = `With ${Math.round(m.share * m.n_agents)} of ${m.n_agents} people (${pct(m.share)}) opening first, ${outcome}; ${crit}.${undecided} In their first ${m.early_rounds} rounds, before anyone changed, the first openers earned ${money(point.initiator_payoff_early)} a round; over the whole run ${money(point.initiator_payoff)}, the guarded ${money(point.guarded_payoff)}.`;
       }
     }
     return {
@@ -616,9 +667,15 @@
     chapters.exchange = gameChapter("exchange", "exchange");
     chapters.society = societyChapter();
     chapters.collective = collectiveChapter();
-    chapters.sandbox = evolutionChapter("sandbox",
+    const societyNames = [...catalogue.characters.filter((c) => c.tags.includes("essay")).map((c) => c.name), "trust-learner", "discriminator"];
+    const sandSociety = societyChapter("sandsoc", "sandbox", { mode: "society" },
+      ["n_agents", "capacity", "rounds", "partner_choice", "openness", "leave_threshold", "churn", "noise", "misread", "revision_interval", "mutation",
+        "betrayal_weight", "disappointment_weight", "forgetting", "trust_learning", "reputation", "seed"],
+      societyNames, { "trust-learner": 0.4, reciprocator: 0.2, guarded: 0.2, exploiter: 0.2 });
+    const sandEvolution = evolutionChapter("sandbox",
       ["dynamics", "payoffs", "lattice", "R", "S", "T", "P", "turns", "noise", "misread", "eliminate", "intensity", "mutation", "generations", "fps", "seed"],
       explorable, { population: { "tit-for-tat": 20, "always-defect": 20, "win-stay-lose-shift": 20 } });
+    chapters.sandbox = sandboxChapter({ evolution: sandEvolution, society: sandSociety });
     window.addEventListener("hashchange", (e) => {
       // only navigation between chapters re-enters; our own replaceState does not fire this
       route();

@@ -11,6 +11,7 @@ const FIXED_COLOURS = {
   "win-stay-lose-shift": "#000000", "random": "#F0E442",
   "reciprocator": "#0072B2", "exploiter": "#D55E00", "guarded": GREY, "forgiver": "#009E73",
   "con-artist": "#CC79A7", "unconditional-giver": "#E69F00", "contrite": "#56B4E9",
+  "trust-learner": "#000000", "one-sided": "#56B4E9",
 };
 
 function colourOf(name, i) {
@@ -203,27 +204,39 @@ class NetworkView {
    interval as a band, and the reader's share marked. */
 function curveChart(canvas, { curve, critical, interval, share }) {
   const { ctx, w, h } = setupCanvas(canvas);
-  const box = { l: 48, t: 12, r: w - 12, b: h - 40 };
+  const box = { l: 48, t: 26, r: w - 12, b: h - 40 };  // room above for the undecided counts
   const xmax = Math.max(0.5, ...curve.map((c) => c.share)) ;
-  axes(ctx, box, { xmin: 0, xmax, ymin: 0, ymax: 1, xlabel: "share who open first", ylabel: "runs where openness took over",
+  axes(ctx, box, { xmin: 0, xmax, ymin: 0, ymax: 1, xlabel: "share who open first", ylabel: "openness took over",
     xticks: [0, 0.1, 0.2, 0.3, 0.4, 0.5].filter((v) => v <= xmax), yfmt: (v) => `${Math.round(v * 100)}%` });
   const sx = (v) => box.l + (v / xmax) * (box.r - box.l);
   const sy = (v) => box.b - v * (box.b - box.t);
-  if (critical !== null && interval && interval[0] !== null) {
-    const hi = interval[1] === null ? xmax : interval[1];
-    ctx.fillStyle = "#56B4E933"; ctx.fillRect(sx(interval[0]), box.t, sx(hi) - sx(interval[0]), box.b - box.t);
+  if (critical !== null && interval) {
+    const lo = interval[0] === null ? 0 : interval[0], hi = interval[1] === null ? xmax : interval[1];
+    ctx.fillStyle = "#56B4E933"; ctx.fillRect(sx(lo), box.t, sx(hi) - sx(lo), box.b - box.t);
     ctx.strokeStyle = "#0072B2"; ctx.setLineDash([5, 4]);
     ctx.beginPath(); ctx.moveTo(sx(critical), box.t); ctx.lineTo(sx(critical), box.b); ctx.stroke(); ctx.setLineDash([]);
   }
+  // points with decided runs: the rate over decided runs and its Wilson interval; a share with
+  // no decided run is a hollow grey ring on the axis (undecided, not a failure)
+  const decided = curve.filter((c) => c.success_rate !== null);
   ctx.strokeStyle = "#0072B2"; ctx.lineWidth = 2; ctx.beginPath();
-  curve.forEach((c, i) => { const f = i ? "lineTo" : "moveTo"; ctx[f](sx(c.share), sy(c.success_rate)); });
+  decided.forEach((c, i) => { const f = i ? "lineTo" : "moveTo"; ctx[f](sx(c.share), sy(c.success_rate)); });
   ctx.stroke();
   curve.forEach((c) => {
-    ctx.strokeStyle = "#333"; ctx.lineWidth = 1.5;
-    ctx.beginPath(); ctx.moveTo(sx(c.share), sy(c.interval[0])); ctx.lineTo(sx(c.share), sy(c.interval[1])); ctx.stroke();
     const mine = Math.abs(c.share - share) < 1e-6;
-    ctx.beginPath(); ctx.arc(sx(c.share), sy(c.success_rate), mine ? 7 : 4, 0, 2 * Math.PI);
-    ctx.fillStyle = mine ? "#E69F00" : "#0072B2"; ctx.fill(); ctx.strokeStyle = "#000"; ctx.stroke();
+    ctx.lineWidth = 1.5;
+    if (c.success_rate === null) {
+      ctx.strokeStyle = GREY; ctx.beginPath(); ctx.arc(sx(c.share), sy(0), mine ? 7 : 5, 0, 2 * Math.PI); ctx.stroke();
+    } else {
+      ctx.strokeStyle = "#333";
+      ctx.beginPath(); ctx.moveTo(sx(c.share), sy(c.interval[0])); ctx.lineTo(sx(c.share), sy(c.interval[1])); ctx.stroke();
+      ctx.beginPath(); ctx.arc(sx(c.share), sy(c.success_rate), mine ? 7 : 4, 0, 2 * Math.PI);
+      ctx.fillStyle = mine ? "#E69F00" : "#0072B2"; ctx.fill(); ctx.strokeStyle = "#000"; ctx.stroke();
+    }
+    if (c.undecided) {  // how many runs were left undecided, above the point
+      ctx.fillStyle = GREY; ctx.font = "11px system-ui, sans-serif"; ctx.textAlign = "center";
+      ctx.fillText(`${c.undecided}?`, sx(c.share), box.t - 10);
+    }
   });
 }
 
