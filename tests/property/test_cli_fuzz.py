@@ -92,10 +92,6 @@ TEXTS = [
 ]  # fmt: skip
 
 
-#: commands that do not end by themselves
-UNTIL_STOPPED = (["serve"],)
-
-
 def _leaf_commands() -> list[tuple[list[str], Any]]:
     """Every runnable command as (path words, click command), discovered from the app."""
     _register()
@@ -112,9 +108,7 @@ def _leaf_commands() -> list[tuple[list[str], Any]]:
             found.append((path, cmd))
 
     walk(root, [])
-    # `serve` runs until stopped (a valid request would serve forever): its inputs are tested in
-    # tests/unit/interfaces/test_cli_serve.py, its server by the web tests on a free port
-    return [(p, c) for p, c in found if p[:1] not in UNTIL_STOPPED]
+    return found
 
 
 COMMANDS = _leaf_commands()
@@ -207,6 +201,7 @@ def run_case(argv: list[str], folder: Path) -> None:
             pytest.raises(SystemExit) as info,
         ):
             patch.setattr(uvicorn, "run", _serve_returns)
+            patch.setattr("trustlab.interfaces.cli.serve._open_soon", _serve_returns)
             patch.setattr("trustlab.experiments.report.run_claims", _claims_not_run)
             main(argv)
             raise SystemExit(0)

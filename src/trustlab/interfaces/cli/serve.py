@@ -27,20 +27,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _check_bind(host: str, port: int) -> None:
-    """Fail with one line, before anything is printed, when ``host:port`` cannot be listened on
-    (an unknown name, an address of another computer, a port in use)."""
-    try:
-        info = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-        family, kind, proto, _, address = info[0]
-        with socket.socket(family, kind, proto) as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            s.bind(address)
-    except (OSError, UnicodeError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        fail(f"cannot listen on {host[:60]!r} port {port}: {reason}")
-
-
 def serve_command(
     port: Annotated[int, typer.Option("--port", help="Port to listen on (1024-65535).")] = 8000,
     host: Annotated[
@@ -64,14 +50,13 @@ def serve_command(
     """
     if not 1024 <= port <= 65535:
         fail(f"--port must be between 1024 and 65535, got {port}")
-    _check_bind(host, port)
+    _check_free(host.strip("[]"), port)
     import uvicorn
 
     from trustlab.interfaces.web.app import LOOPBACK_HOSTS, create_app
     from trustlab.interfaces.web.limits import MAX_MESSAGE_BYTES
 
     loopback = _is_loopback(host)
-    _check_free(host.strip("[]"), port)
     app = create_app(allowed_hosts=list(LOOPBACK_HOSTS) if loopback else None)
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
     url = f"http://{shown}:{port}/"
@@ -81,7 +66,7 @@ def serve_command(
         sys.stderr.write(f"warning: listening on {host}: other computers can reach this page\n")
     sys.stdout.flush()
     if open_browser:
-        threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+        _open_soon(url)
     uvicorn.run(
         app,
         host=host.strip("[]"),
@@ -100,8 +85,8 @@ def _check_free(host: str, port: int) -> None:
     computer's) before anything is printed or started."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        fail(f"--host {host!r} is not an address of this computer")
+    except (OSError, UnicodeError, ValueError):
+        fail(f"--host {host[:60]!r} is not an address of this computer")
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -109,8 +94,13 @@ def _check_free(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                fail(f"port {port} on {host} is in use; choose another with --port")
-            fail(f"cannot listen on {host}:{port} ({exc.strerror})")
+                fail(f"port {port} on {host[:60]} is in use; choose another with --port")
+            fail(f"cannot listen on {host[:60]}:{port} ({exc.strerror})")
+
+
+def _open_soon(url: str) -> None:
+    """Open ``url`` in the default browser a second from now (the server starts meanwhile)."""
+    threading.Timer(1.0, webbrowser.open, args=(url,)).start()
 
 
 def _table(payload: dict[str, object]) -> Table:
