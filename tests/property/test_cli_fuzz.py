@@ -19,9 +19,10 @@ cap and time limits cut to a thousandth), so whatever is accepted finishes quick
 The first use of each command (imports, loading compiled kernels) is done once before the
 examples, so that the time budget measures the request, not the start-up.
 
-The example database lives in the repository (``tests/.hypothesis-db``): failures found once
-are replayed first on every later run. ``-m slow`` runs a longer fuzz (1,500
-examples; the default run is 40 examples, under a minute).
+The example database kept in the repository (``tests/.hypothesis-db``, read-only to the tests)
+holds failures found earlier: they are replayed first on every run; new ones are saved in the
+local ``.hypothesis`` folder (copy an entry into the repository's to keep it). ``-m slow`` runs
+a longer fuzz (1,500 examples; the default run is 40 examples, under a minute).
 """
 
 from __future__ import annotations
@@ -39,13 +40,22 @@ import pytest
 import typer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.database import (
+    DirectoryBasedExampleDatabase,
+    MultiplexedDatabase,
+    ReadOnlyDatabase,
+)
 
 from trustlab.domain import limits
 from trustlab.interfaces.cli import _register, app, main
 
-DATABASE = DirectoryBasedExampleDatabase(
-    str(Path(__file__).resolve().parents[1] / ".hypothesis-db")
+# the repository's examples are replayed, never rewritten (a run leaves the checkout clean); new
+# failures go to the local, ignored .hypothesis folder
+DATABASE = MultiplexedDatabase(
+    ReadOnlyDatabase(
+        DirectoryBasedExampleDatabase(str(Path(__file__).resolve().parents[1] / ".hypothesis-db"))
+    ),
+    DirectoryBasedExampleDatabase(str(Path(".hypothesis", "cli-fuzz").resolve())),
 )
 TIME_BUDGET = 20.0  # seconds per example (the machine is shared; typical examples take < 1 s)
 MEMORY_BUDGET = 600 * 2**20  # growth of the peak resident size per example

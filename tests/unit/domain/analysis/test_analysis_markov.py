@@ -52,6 +52,16 @@ def test_tft_against_itself_under_noise_cooperates_half_the_time() -> None:
     assert r.scores_per_turn == pytest.approx([2.25, 2.25], abs=1e-9)
 
 
+@pytest.mark.parametrize("eps", [1e-9, 1e-100, 1e-200, 1e-300])
+def test_vanishing_mistakes_keep_their_exact_long_run(eps: float) -> None:
+    # Molander's uniform CC, CD, DC, DD holds for every ε > 0, however small: the balance
+    # equations are singular to a float there, GTH elimination is not (markov._stationary_of_class)
+    r = long_run_payoffs("tit-for-tat", "tit-for-tat", noise=eps)
+    assert r.joint == pytest.approx(np.full((2, 2), 0.25), abs=1e-9)
+    w = long_run_payoffs("win-stay-lose-shift", "win-stay-lose-shift", misread=eps)
+    assert w.scores_per_turn == pytest.approx([3.0, 3.0], abs=1e-7)  # 3 − O(ε)
+
+
 def test_deterministic_cycle_is_averaged_exactly() -> None:
     # tit-for-tat against suspicious tit-for-tat alternates CD, DC for ever
     r = long_run_payoffs("tit-for-tat", "suspicious-tit-for-tat")
