@@ -99,6 +99,7 @@ __all__ = [
     "T_WITHHELD_FROM",
     "assess_private",
     "assess_public",
+    "attribute_counts",
     "beta_above_half",
     "choose_events",
     "clear_endings",
@@ -638,6 +639,8 @@ def tally_agents(
     tally: np.ndarray,
     payoff_total: np.ndarray,
     payoff_since: np.ndarray,
+    degree: np.ndarray,
+    clear: bool,
 ) -> None:
     """Per agent: this round's turns, needs met, loneliness over the window, running counts.
 
@@ -650,6 +653,10 @@ def tally_agents(
     answered by support, withholding or exploitation (``answer_of``), counted apart, both as
     suffered (I opened) and as done (my partner opened). With unconditional givers in the
     society (``any_giver``), turns with a giver partner and their payoff are counted apart.
+
+    With ``clear`` each agent then does :func:`clear_endings`' work on its own slots in the same
+    pass (when nothing between the two reads the ended relationships: no reputation, no
+    revision this round), saving a second sweep over memory; the results are the same.
     """
     n, cap = rel.shape[0], rel.shape[1]
     w_len = win_turns.shape[1]
@@ -733,6 +740,8 @@ def tally_agents(
         tally[i, T_MISTAKES] += mistakes
         payoff_total[i] += p
         payoff_since[i] += p
+        if clear:
+            _clear_agent(rel, degree, tally, i)
 
 
 @njit(cache=True, inline="always")
@@ -847,34 +856,77 @@ def assess_private(
             view_new[o, i] = g
 
 
+@njit(cache=True, inline="always")
+def _clear_agent(rel: np.ndarray, degree: np.ndarray, tally: np.ndarray, i: int) -> None:
+    """Agent i empties its own slots of ended relationships and counts them."""
+    for s in range(rel.shape[1]):
+        e = rel[i, s, ENDING]
+        if e == 0 or rel[i, s, PARTNER] < 0:
+            continue
+        if i < rel[i, s, PARTNER]:
+            tally[i, T_ENDED] += 1
+            tally[i, T_ENDED_AGE] += rel[i, s, AGE]
+            given = rel[i, s, GIVEN]
+            got = rel[i, s, GOT]
+            if given + got > 0:
+                tally[i, T_ENDED_SUPPORTED] += 1
+                if given == 0 or got == 0:
+                    tally[i, T_ENDED_ONE_SIDED] += 1
+        if e & 1:
+            tally[i, T_LEFT] += 1
+        if rel[i, s, PENDING] != 0 and (e & 2):
+            tally[i, T_ACC_OPP] += 1
+        rel[i, s, PARTNER] = -1
+        rel[i, s, PENDING] = 0
+        rel[i, s, ENDING] = 0
+        degree[i] -= 1
+
+
 @njit(cache=True, parallel=True)
 def clear_endings(rel: np.ndarray, degree: np.ndarray, tally: np.ndarray) -> None:
     """Each agent empties its own slots of ended relationships and counts them (with their
     reciprocity: did support flow, and only one way); a mistake of mine answered by my partner
     leaving is an acceptance opportunity that failed."""
-    n, cap = rel.shape[0], rel.shape[1]
-    for i in prange(n):
-        for s in range(cap):
-            e = rel[i, s, ENDING]
-            if e == 0 or rel[i, s, PARTNER] < 0:
-                continue
-            if i < rel[i, s, PARTNER]:
-                tally[i, T_ENDED] += 1
-                tally[i, T_ENDED_AGE] += rel[i, s, AGE]
-                given = rel[i, s, GIVEN]
-                got = rel[i, s, GOT]
-                if given + got > 0:
-                    tally[i, T_ENDED_SUPPORTED] += 1
-                    if given == 0 or got == 0:
-                        tally[i, T_ENDED_ONE_SIDED] += 1
-            if e & 1:
-                tally[i, T_LEFT] += 1
-            if rel[i, s, PENDING] != 0 and (e & 2):
-                tally[i, T_ACC_OPP] += 1
-            rel[i, s, PARTNER] = -1
-            rel[i, s, PENDING] = 0
-            rel[i, s, ENDING] = 0
-            degree[i] -= 1
+    for i in prange(rel.shape[0]):
+        _clear_agent(rel, degree, tally, i)
+
+
+@njit(cache=True)
+def attribute_counts(
+    char: np.ndarray,
+    tally: np.ndarray,
+    payoff_total: np.ndarray,
+    pay_giver: np.ndarray,
+    rounds_done: int,
+    mark: np.ndarray,
+    char_tally: np.ndarray,
+    char_payoff: np.ndarray,
+    char_rounds: np.ndarray,
+    char_pay_giver: np.ndarray,
+) -> None:
+    """Credit each agent's counts, payoff, rounds and payoff with givers since its ``mark`` to
+    the character it has now, then move the marks. One pass over the agents in index order, so
+    the float sums are those of a weighted ``np.bincount`` added to the running totals."""
+    n_types = char_payoff.shape[0]
+    pay = np.zeros(n_types)
+    lived = np.zeros(n_types)
+    giver = np.zeros(n_types)
+    nt = tally.shape[1]
+    for i in range(char.shape[0]):
+        c = char[i]
+        for col in range(nt):
+            char_tally[c, col] += tally[i, col] - np.int64(mark[i, col])
+            mark[i, col] = tally[i, col]
+        pay[c] += payoff_total[i] - mark[i, nt]
+        lived[c] += rounds_done - mark[i, nt + 1]
+        giver[c] += pay_giver[i] - mark[i, nt + 2]
+        mark[i, nt] = payoff_total[i]
+        mark[i, nt + 1] = rounds_done
+        mark[i, nt + 2] = pay_giver[i]
+    for c in range(n_types):
+        char_payoff[c] += pay[c]
+        char_rounds[c] += np.int64(lived[c])
+        char_pay_giver[c] += giver[c]
 
 
 @njit(cache=True, parallel=True)

@@ -130,21 +130,10 @@ def attribute(st: SocietyState) -> None:
     Characters change only at revisions, so calling this just before each revision (and before
     reading the totals) attributes everything exactly.
     """
-    n_types = st.char_payoff.size
-    d_tally = st.tally - st.mark[:, : K.N_TALLY].astype(np.int64)
-    d_pay = st.payoff_total - st.mark[:, K.N_TALLY]
-    d_rounds = st.rounds_done - st.mark[:, K.N_TALLY + 1]
-    for col in range(K.N_TALLY):
-        per = np.bincount(st.char, weights=d_tally[:, col], minlength=n_types)
-        st.char_tally[:, col] += np.rint(per).astype(np.int64)
-    st.char_payoff += np.bincount(st.char, weights=d_pay, minlength=n_types)
-    st.char_rounds += np.bincount(st.char, weights=d_rounds, minlength=n_types).astype(np.int64)
-    d_giver = st.pay_giver - st.mark[:, K.N_TALLY + 2]
-    st.char_pay_giver += np.bincount(st.char, weights=d_giver, minlength=n_types)
-    st.mark[:, : K.N_TALLY] = st.tally
-    st.mark[:, K.N_TALLY] = st.payoff_total
-    st.mark[:, K.N_TALLY + 1] = st.rounds_done
-    st.mark[:, K.N_TALLY + 2] = st.pay_giver
+    K.attribute_counts(
+        st.char, st.tally, st.payoff_total, st.pay_giver, st.rounds_done, st.mark,
+        st.char_tally, st.char_payoff, st.char_rounds, st.char_pay_giver,
+    )  # fmt: skip
 
 
 def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
@@ -165,11 +154,16 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
         config.trust_learning, a0, b0, config.forgetting, config.betrayal_weight,
         config.disappointment_weight, config.leave_threshold, config.churn,
     )  # fmt: skip
+    interval = config.revision_interval
+    revising = interval > 0 and (r + 1) % interval == 0
+    # nothing after the tally reads this round's ended relationships unless reputations are
+    # judged or characters revised: then the tally's pass clears them too
+    clear_now = config.reputation == "none" and not revising
     K.tally_agents(
         r, st.rel, st.relf, prep.is_open, prep.is_support, prep.answer_of, st.char,
         prep.is_giver, bool(prep.is_giver.any()), st.pay_giver, st.hurt, st.win_turns,
         st.win_intimate, st.lonely, st.round_pay, st.round_open, st.tally, st.payoff_total,
-        st.payoff_since,
+        st.payoff_since, st.degree, clear_now,
     )  # fmt: skip
     if config.reputation != "none":
         if private:
@@ -191,8 +185,7 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
             )  # fmt: skip
             st.rep = new_rep
     st.rounds_done += 1
-    interval = config.revision_interval
-    if interval > 0 and st.rounds_done % interval == 0:
+    if revising:
         attribute(st)
         new_char = np.empty_like(st.char)
         K.revise(
@@ -205,7 +198,8 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
         st.payoff_since[:] = 0.0
     # relationships that end this round end after the revision: people compare themselves with
     # whoever they met this round, even when they part
-    K.clear_endings(st.rel, st.degree, st.tally)
+    if not clear_now:
+        K.clear_endings(st.rel, st.degree, st.tally)
 
 
 @dataclass(frozen=True)
