@@ -145,13 +145,26 @@ def load_spec(path: str | Path, backend: Backend) -> Spec:
         the message names the file and the key.
     """
     p = Path(path)
+    shown = shown_path(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ExperimentSpecError(f"{p}: no such spec file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExperimentSpecError(f"{p}: cannot read the spec ({exc})") from None
-    return parse_spec(text, backend, source=str(p), default_name=p.stem)
+        raise ExperimentSpecError(f"{shown}: no such spec file") from None
+    except OSError as exc:
+        raise ExperimentSpecError(f"{shown}: cannot read the spec ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ExperimentSpecError(f"{shown}: cannot read the spec (not UTF-8 text)") from None
+    return parse_spec(text, backend, source=shown, default_name=p.stem[:60])
+
+
+def shown_path(path: str | Path, limit: int = 200) -> str:
+    """A path as error messages show it: cut short when long.
+
+    >>> shown_path("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    text = str(path)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_spec(

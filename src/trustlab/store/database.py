@@ -417,6 +417,12 @@ class Store:
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
+def _shown(path: Path, limit: int = 200) -> str:
+    """``path`` as an error message shows it: cut short when long."""
+    text = str(path)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_store_path(path: Path, *, must_exist: bool = False) -> None:
     """Refuse, before any work, a store path that is not (or cannot become) a DuckDB file.
 
@@ -424,29 +430,39 @@ def check_store_path(path: Path, *, must_exist: bool = False) -> None:
     ------
     StoreError
         A folder, a file that is not a DuckDB database (never touched), a missing file when
-        ``must_exist``, or a folder that cannot be written.
+        ``must_exist``, a folder that cannot be written, or a name the system refuses (too long).
     """
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder; give a file such as {DEFAULT_STORE}")
-    if path.exists():
+    shown = _shown(path)
+    try:
+        is_dir = path.is_dir()
+        exists = path.exists()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise StoreError(f"{shown}: not a usable store path ({exc.strerror})") from None
+    if is_dir:
+        raise StoreError(f"{shown}: is a folder; give a file such as {DEFAULT_STORE}")
+    if exists:
         try:
             with path.open("rb") as f:
                 head = f.read(16)
         except OSError as exc:
-            raise StoreError(f"{path}: cannot read the store ({exc.strerror})") from None
+            raise StoreError(f"{shown}: cannot read the store ({exc.strerror})") from None
         if len(head) < 12 or head[8:12] != _MAGIC:
             raise StoreError(
-                f"{path}: not a DuckDB database (left untouched); give another --store"
+                f"{shown}: not a DuckDB database (left untouched); give another --store"
             )
         return
     if must_exist:
-        raise StoreError(f"{path}: no such store")
+        raise StoreError(f"{shown}: no such store")
     parent = path.parent if str(path.parent) else Path(".")
     probe = parent
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir() or not os.access(probe, os.W_OK):
-        raise StoreError(f"{path}: cannot create the store here ({probe} is not writable)")
+    try:
+        while not probe.exists() and probe != probe.parent:
+            probe = probe.parent
+        writable = probe.is_dir() and os.access(probe, os.W_OK)
+    except OSError as exc:
+        raise StoreError(f"{shown}: not a usable store path ({exc.strerror})") from None
+    if not writable:
+        raise StoreError(f"{shown}: cannot create the store here ({_shown(probe)} is not writable)")
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -140,6 +140,16 @@ CASES: list[tuple[str, list[str], int, tuple[str, ...] | Check]] = [
     ("huge-name-cut-short", ["match", X, "tft"], 2, ("unknown character", "…")),
     ("family-typo-in-a-list", ["tournament", "-s", "memroy-one:1,0,1,0,tft"], 2,
      ("did you mean 'memory-one'",)),
+    # --- found later by the fuzzer: a name longer than the file system allows ------------------
+    ("results-store-name-too-long", ["results", "list", "--store", "x" * 2000], 2,
+     ("not a usable store path", "…")),
+    ("export-out-name-too-long", ["results", "export", "--out", "x" * 2000 + ".csv"], 2,
+     ("--out", "cannot be written", "…")),
+    ("plot-name-too-long", ["profile", "tft", "--plot", "x" * 2000 + ".png"], 2,
+     ("--plot", "cannot be written", "…")),
+    ("spec-name-too-long", ["run", "x" * 2000 + ".toml"], 2, ("cannot read the spec", "…")),
+    ("claims-name-too-long", ["report", "x" * 2000 + ".toml"], 2,
+     ("cannot read the claims file", "…")),
 ]  # fmt: skip
 
 

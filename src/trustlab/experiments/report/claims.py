@@ -26,7 +26,7 @@ from trustlab.experiments.errors import ExperimentSpecError
 from trustlab.experiments.experiment import run_experiment
 from trustlab.experiments.results import Summary, mean_interval, varied_keys
 from trustlab.experiments.runner import Runner
-from trustlab.experiments.spec import Spec, canonical_json, spec_from_dict
+from trustlab.experiments.spec import Spec, canonical_json, shown_path, spec_from_dict
 from trustlab.store import Store
 
 __all__ = ["Claim", "ClaimResult", "Criterion", "evaluate", "load_claims", "parse_claims",
@@ -172,11 +172,16 @@ class ClaimResult:
 def load_claims(path: str | Path, backend: Backend) -> tuple[str, list[Claim]]:
     """Read a claims file: its title and claims (each spec validated like ``trustlab run``'s)."""
     p = Path(path)
+    shown = shown_path(p)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ExperimentSpecError(f"{p}: cannot read the claims file ({exc.strerror})") from None
-    return parse_claims(text, backend, source=str(p))
+        reason = exc.strerror
+        raise ExperimentSpecError(f"{shown}: cannot read the claims file ({reason})") from None
+    except UnicodeDecodeError:
+        reason = "not UTF-8 text"
+        raise ExperimentSpecError(f"{shown}: cannot read the claims file ({reason})") from None
+    return parse_claims(text, backend, source=shown)
 
 
 def parse_claims(text: str, backend: Backend, *, source: str = "<text>") -> tuple[str, list[Claim]]:

@@ -295,6 +295,7 @@ OUTPUT_KINDS: dict[str, tuple[str, ...]] = {
     "csv": (".csv",),
     "html": (".html",),
     "store": (".duckdb",),
+    "table": (".csv", ".parquet"),
 }
 
 
@@ -320,16 +321,20 @@ def check_output(path: str | Path | None, option: str, kind: str) -> Path | None
         fail(f"{option} needs a file name ending in {listed}, got an empty name")
     p = Path(text).expanduser()
     shown = repr(clip(text))
-    if p.is_dir() or text.endswith(("/", os.sep)):
+    try:
+        is_dir = p.is_dir()
+        parent_is_dir = p.parent.is_dir()
+        existed = p.exists()
+    except OSError as exc:  # a name longer than the file system allows, and the like
+        fail(f"{option} {shown} cannot be written: {(exc.strerror or type(exc).__name__).lower()}")
+    if is_dir or text.endswith(("/", os.sep)):
         fail(f"{option} {shown} is a folder; give a file name ending in {listed}")
     suffix = p.suffix.lower()
     if suffix not in allowed:
         what = f"unknown format {suffix!r}" if suffix else "no extension"
         fail(f"{option} {shown}: {what}; use a file name ending in {listed}")
-    parent = p.parent
-    if not parent.is_dir():
-        fail(f"{option} {shown}: folder {clip(str(parent))!r} does not exist")
-    existed = p.exists()
+    if not parent_is_dir:
+        fail(f"{option} {shown}: folder {clip(str(p.parent))!r} does not exist")
     try:
         with open(p, "ab"):
             pass

@@ -29,6 +29,8 @@ from trustlab.interfaces.cli._common import (
     FormatOpt,
     OutputFormat,
     UsageFailure,
+    check_output,
+    clip,
     emit,
     fail,
     progress_bar,
@@ -372,17 +374,15 @@ def results_export(
 
     Example: trustlab results export noisy-tournament --out tournament.parquet --table metrics
     """
-    suffix = out.suffix.lower().lstrip(".")
-    if suffix not in ("csv", "parquet"):
-        fail(f"--out must end in .csv or .parquet, got {out.name!r}")
     if table not in ("units", "metrics", "series"):
-        fail(f"--table must be units, metrics or series, got {table!r}")
-    if out.is_dir():
-        fail(f"--out {out} is a folder; give a file name")
-    if not out.parent.exists():
-        fail(f"--out {out}: folder {out.parent} does not exist")
-    if out.exists() and store.exists() and out.resolve() == store.resolve():
-        fail("--out would overwrite the store itself")
+        fail(f"--table must be units, metrics or series, got {clip(table)!r}")
+    with contextlib.suppress(OSError):  # an unusable --store is refused when it is opened
+        if out.exists() and store.exists() and out.resolve() == store.resolve():
+            fail("--out would overwrite the store itself")
+    checked = check_output(out, "--out", "table")
+    assert checked is not None
+    out = checked
+    suffix = out.suffix.lower().lstrip(".")
     with _open(store) as db:
         spec_hash = db.find_spec(spec)["spec_hash"] if spec else None
         n = db.export(out, suffix, spec_hash=spec_hash, table=table)
