@@ -46,7 +46,16 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import BUILD, HERE, cpu_time, load, median_run, save_result, trustlab_command
+from _common import (
+    BUILD,
+    HERE,
+    RESULTS,
+    cpu_time,
+    load,
+    median_run,
+    save_result,
+    trustlab_command,
+)
 
 #: trustlab's name -> the Axelrod library's class, for the explorable's eight
 EXPLORABLE = {
@@ -836,6 +845,33 @@ def _jsonable(x: Any) -> Any:
     return x
 
 
+def side_by_side(rounds: int = 4, *, ax_reps: int = 40, tl_reps: int = 150_000) -> dict[str, Any]:
+    """Axelrod's ``play()`` and the whole ``trustlab tournament`` process (2 threads) on the
+    explorable's eight with noise 0.05, alternated round by round so both meet the same load;
+    the ratio of their match-turns per second each round, and the median ratio."""
+    names = list(EXPLORABLE)
+    run_cli(names, repetitions=1, noise=0.05, threads=2, cache_dir=None)  # fill the cache
+    rows = []
+    for _ in range(rounds):
+        before = load()
+        ax = time_axelrod(names, repetitions=ax_reps, noise=0.05, runs=1)
+        seconds, _ = run_cli(names, repetitions=tl_reps, noise=0.05, threads=2, cache_dir=None)
+        process = _rate(n_pairs(len(names)) * tl_reps * TURNS, seconds)
+        rows.append({"axelrod_turns_per_s": ax["turns_per_s"], "process_turns_per_s": process,
+                     "ratio": process / ax["turns_per_s"], "load": before})  # fmt: skip
+        print(
+            f"  Axelrod {ax['turns_per_s']:,.0f}/s, trustlab process {process:,.0f}/s: "
+            f"{process / ax['turns_per_s']:,.0f}× (load {before})"
+        )
+    return {
+        "rounds": rows,
+        "median_ratio": float(np.median([r["ratio"] for r in rows])),
+        "load_after": load(),
+        "what": f"explorable's eight, noise 0.05: Axelrod play() ({ax_reps} reps) then the "
+        f"trustlab process ({tl_reps} reps, 2 threads), {rounds} rounds",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (a smoke run)")
@@ -843,7 +879,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ceiling", action="store_true", help="skip the C ceiling")
     parser.add_argument("--no-cli", action="store_true", help="skip the whole-process runs")
     parser.add_argument("--no-save", action="store_true", help="do not write results/")
+    parser.add_argument("--side-by-side", type=int, metavar="ROUNDS", default=0,
+                        help="only Axelrod's play() against the whole process, alternated "
+                        "ROUNDS times; kept in tournament.json as peers_side_by_side")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.side_by_side:
+        pairs = side_by_side(args.side_by_side)
+        print(f"median ratio {pairs['median_ratio']:,.0f}×")
+        if not args.no_save:
+            path = RESULTS / "tournament.json"
+            record = json.loads(path.read_text())
+            record["peers_side_by_side"] = _jsonable(pairs)
+            path.write_text(json.dumps(record, indent=2) + "\n")
+            print(f"updated {path}")
+        return 0
     record = run(QUICK if args.quick else FULL, axelrod=not args.no_axelrod,
                  ceiling=not args.no_ceiling, cli=not args.no_cli)  # fmt: skip
     record = _jsonable(record)

@@ -91,6 +91,20 @@ def test_axelrod_plays_the_same_eight() -> None:
     assert m["import_seconds"] > 0
 
 
+@pytest.mark.peers
+@pytest.mark.slow  # imports axelrod, and starts trustlab processes
+def test_side_by_side_alternates_the_peer_and_the_process() -> None:
+    peer("axelrod")
+    record = bt.side_by_side(2, ax_reps=1, tl_reps=2)
+    assert len(record["rounds"]) == 2
+    for row in record["rounds"]:
+        assert row["ratio"] == pytest.approx(
+            row["process_turns_per_s"] / row["axelrod_turns_per_s"]
+        )
+    assert min(r["ratio"] for r in record["rounds"]) <= record["median_ratio"]
+    assert "2 rounds" in record["what"]
+
+
 def test_the_memory_benchmark_reads_a_peak_per_process(tmp_path: Path) -> None:
     import bench_tournament_memory as bm
 
