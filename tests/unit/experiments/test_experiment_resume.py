@@ -28,6 +28,9 @@ turns = 500
 noise = [0.0, 0.02, 0.05, 0.1, 0.2]
 """
 TOTAL = 5 * 40
+#: the same sweep with matches 40 times longer, for the Ctrl-C test: it must still be running when
+#: the signal comes (with 500 turns a fast machine could finish between the check and the signal)
+LONG_SPEC = SPEC.replace("turns = 500", "turns = 20000")
 
 
 def trustlab(*args: str, **kw: Any) -> subprocess.Popen[str]:
@@ -104,7 +107,7 @@ def test_sigkill_mid_sweep_then_resume_stores_every_unit_once(tmp_path: Path) ->
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_stops_cleanly_and_keeps_what_finished(tmp_path: Path, workers: str) -> None:
     spec = tmp_path / "spec.toml"
-    spec.write_text(SPEC)
+    spec.write_text(LONG_SPEC)
     store = tmp_path / "s.duckdb"
     proc = trustlab("run", str(spec), "--store", str(store), "--task-seconds", "0.02",
                     "--workers", workers)  # fmt: skip

@@ -162,7 +162,7 @@ def execute(kind: str, argv: Sequence[str]) -> dict[str, Any]:
     with _LOCK:
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-                cmd.main(
+                code = cmd.main(
                     args=[*argv, "--format", "json"], prog_name=f"trustlab {kind}",
                     standalone_mode=False,
                 )  # fmt: skip
@@ -170,6 +170,10 @@ def execute(kind: str, argv: Sequence[str]) -> dict[str, Any]:
             raise UnitInputError(" ".join(str(exc).split())) from None
         except click_exceptions.ClickException as exc:
             raise UnitInputError(" ".join(exc.format_message().split())) from None
+    if code == 130:
+        # typer turns Ctrl-C inside a command into the return code 130 (it would be recorded
+        # as a crash, and retried): give the sweep its Ctrl-C back
+        raise KeyboardInterrupt
     payload: dict[str, Any] = json.loads(out.getvalue())
     return payload
 
