@@ -59,5 +59,6 @@ def test_import_compiles_nothing_builds_nothing_and_is_quick() -> None:
     assert report["caches"][f"{catalogue}._character"] == 0
     assert {k: v for k, v in report["caches"].items() if v} == {}
     assert report["heavy"] == []
-    # numpy + numba alone take ~0.3 s; a generous bound for a loaded 2-core machine
-    assert report["seconds"] < 3.0
+    # the import's speed is measured by benchmarks/bench_tournament.py (start-up); this bound only
+    # catches work done at import (a compilation takes seconds), with room for a loaded machine
+    assert report["seconds"] < 20.0
