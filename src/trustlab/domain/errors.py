@@ -13,6 +13,7 @@ __all__ = [
     "TrustlabError",
     "UnknownName",
     "closest",
+    "shorten",
 ]
 
 
@@ -117,6 +118,17 @@ class CompileError(TrustlabError):
     ...     print("hashable" in str(e))
     True
     """
+
+
+def shorten(text: object, limit: int = 200) -> str:
+    """``text`` as a message echoes it: cut to ``limit`` characters with an ellipsis (a path
+    or a name typed by someone can be any length).
+
+    >>> shorten("x" * 100, 10)
+    'xxxxxxxxx…'
+    """
+    shown = str(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
 def closest(name: str, known: Iterable[str], n: int = 3) -> list[str]:

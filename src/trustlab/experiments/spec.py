@@ -38,6 +38,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from trustlab.domain.errors import shorten
 from trustlab.experiments.commands import Backend, CommandSchema, OptionSchema
 from trustlab.experiments.errors import ExperimentSpecError
 
@@ -145,7 +146,7 @@ def load_spec(path: str | Path, backend: Backend) -> Spec:
         the message names the file and the key.
     """
     p = Path(path)
-    shown = shown_path(p)
+    shown = shorten(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -155,16 +156,6 @@ def load_spec(path: str | Path, backend: Backend) -> Spec:
     except UnicodeDecodeError:
         raise ExperimentSpecError(f"{shown}: cannot read the spec (not UTF-8 text)") from None
     return parse_spec(text, backend, source=shown, default_name=p.stem[:60])
-
-
-def shown_path(path: str | Path, limit: int = 200) -> str:
-    """A path as error messages show it: cut short when long.
-
-    >>> shown_path("x" * 100, 10)
-    'xxxxxxxxx…'
-    """
-    text = str(path)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def parse_spec(

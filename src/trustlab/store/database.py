@@ -30,7 +30,7 @@ from typing import Any, TypeVar, cast
 
 import duckdb
 
-from trustlab.domain.errors import TrustlabError
+from trustlab.domain.errors import TrustlabError, shorten
 
 __all__ = ["DEFAULT_STORE", "SCHEMA_VERSION", "Store", "StoreError", "StoreLocked", "UnitRow"]
 
@@ -417,12 +417,6 @@ class Store:
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
-def _shown(path: Path, limit: int = 200) -> str:
-    """``path`` as an error message shows it: cut short when long."""
-    text = str(path)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def check_store_path(path: Path, *, must_exist: bool = False) -> None:
     """Refuse, before any work, a store path that is not (or cannot become) a DuckDB file.
 
@@ -432,7 +426,7 @@ def check_store_path(path: Path, *, must_exist: bool = False) -> None:
         A folder, a file that is not a DuckDB database (never touched), a missing file when
         ``must_exist``, a folder that cannot be written, or a name the system refuses (too long).
     """
-    shown = _shown(path)
+    shown = shorten(path)
     try:
         is_dir = path.is_dir()
         exists = path.exists()
@@ -462,7 +456,8 @@ def check_store_path(path: Path, *, must_exist: bool = False) -> None:
     except OSError as exc:
         raise StoreError(f"{shown}: not a usable store path ({exc.strerror})") from None
     if not writable:
-        raise StoreError(f"{shown}: cannot create the store here ({_shown(probe)} is not writable)")
+        where = shorten(probe)
+        raise StoreError(f"{shown}: cannot create the store here ({where} is not writable)")
 
 
 def _connect(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:

@@ -21,12 +21,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from trustlab.domain.errors import shorten
 from trustlab.experiments.commands import Backend
 from trustlab.experiments.errors import ExperimentSpecError
 from trustlab.experiments.experiment import run_experiment
 from trustlab.experiments.results import Summary, mean_interval, varied_keys
 from trustlab.experiments.runner import Runner
-from trustlab.experiments.spec import Spec, canonical_json, shown_path, spec_from_dict
+from trustlab.experiments.spec import Spec, canonical_json, spec_from_dict
 from trustlab.store import Store
 
 __all__ = ["Claim", "ClaimResult", "Criterion", "evaluate", "load_claims", "parse_claims",
@@ -172,7 +173,7 @@ class ClaimResult:
 def load_claims(path: str | Path, backend: Backend) -> tuple[str, list[Claim]]:
     """Read a claims file: its title and claims (each spec validated like ``trustlab run``'s)."""
     p = Path(path)
-    shown = shown_path(p)
+    shown = shorten(p)
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:

@@ -49,6 +49,7 @@ from rich.table import Table
 from typer import _click as click  # typer ships its own click: use its classes
 from typer._click.core import ParameterSource
 
+from trustlab.domain.errors import shorten
 from trustlab.domain.games import Game, matrix_game, parse_game
 from trustlab.domain.games import parse_numbers as _parse_numbers
 
@@ -224,7 +225,7 @@ def clip(text: str, n: int = ECHO_CHARS) -> str:
     >>> clip("x" * 100, 10)
     'xxxxxxxxx…'
     """
-    return text if len(text) <= n else text[: n - 1] + "…"
+    return shorten(text, n)
 
 
 # --- options that apply, options that conflict ------------------------------------------------

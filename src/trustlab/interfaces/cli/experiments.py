@@ -188,21 +188,25 @@ def _cached_command(kind: str) -> Any:
 
 # -- commands -----------------------------------------------------------------------------------
 
+#: where units run, the same in `run`, `report` and `essay`
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", "-w", help="Local worker processes (1: this process).")
+]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Run on Dask: tcp://HOST:8786 (a running scheduler) or local:N (start N "
+        "workers on this machine). Replaces --workers.",
+    ),
+]
+
 
 def run_command(
     spec: Annotated[Path, typer.Argument(help="The experiment spec (TOML).")],
     store: StoreOpt = Path("trustlab.duckdb"),
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", help="Local worker processes (1: this process).")
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            help="Run on Dask: tcp://HOST:8786 (a running scheduler) or local:N (start N "
-            "workers on this machine). Replaces --workers.",
-        ),
-    ] = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -409,13 +413,8 @@ def report_command(
         "report"
     ),
     store: StoreOpt = Path("trustlab.duckdb"),
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", help="Local worker processes (1: this process).")
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option("--cluster", help="Run on Dask: tcp://HOST:8786 or local:N."),
-    ] = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Test a file of claims: run each claim's spec, judge it by its criterion, write a report.
@@ -453,19 +452,16 @@ def _report(
     from trustlab.store.database import check_store_path
 
     backend = cli_backend()
-    try:  # checked before any work: the store can be opened, the report folder written
-        check_store_path(store)
-    except OSError as exc:  # a name too long, a path through a file...
-        fail(f"--store {_cut(store)}: {exc.strerror}")
+    check_store_path(store)  # checked before any work: the store, then the report folder
     try:
         if out.exists() and not out.is_dir():
-            fail(f"--out {_cut(out)} is a file; give a folder")
+            fail(f"--out {clip(str(out))} is a file; give a folder")
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".trustlab-write-check"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        fail(f"--out {_cut(out)}: cannot write the report there ({exc.strerror})")
+        fail(f"--out {clip(str(out))}: cannot write the report there ({exc.strerror})")
     runner = make_runner(workers, cluster)  # bad --workers/--cluster: refused before any work
     started = time.perf_counter()
     with Store(store) as db, progress_bar("claims") as bar:
@@ -497,12 +493,6 @@ def _report(
          "criterion": c["criterion"], "verdict": c["verdict"]} for c in p["claims"]])  # fmt: skip
 
 
-def _cut(path: Path) -> str:
-    """A path as an error message shows it: at most 60 characters."""
-    text = str(path)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def essay_command(
     quick: Annotated[
         bool, typer.Option("--quick", help="Fewer replicates, smaller runs (minutes on a laptop).")
@@ -511,13 +501,8 @@ def essay_command(
         "essay-report"
     ),
     store: StoreOpt = Path("trustlab.duckdb"),
-    workers: Annotated[
-        int, typer.Option("--workers", "-w", help="Local worker processes (1: this process).")
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option("--cluster", help="Run on Dask: tcp://HOST:8786 or local:N."),
-    ] = None,
+    workers: WorkersOpt = 1,
+    cluster: ClusterOpt = None,
     mode: Annotated[
         str | None, typer.Option("--mode", hidden=True, help="tiny|quick|full (tests).")
     ] = None,
