@@ -46,6 +46,7 @@ import numpy as np
 from numba import njit, prange
 
 from trustlab.kernel.match import _choose, _replace
+from trustlab.kernel.memory import aligned_zeros, prefetch
 from trustlab.kernel.rng import base_key, child_key, root_key, uniform_pair
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "initial_network",
     "learner_opens",
     "most_trusted_slot",
+    "new_slots",
     "play_round",
     "reset_changed",
     "revise",
@@ -133,7 +135,8 @@ MODE_TRUSTED = 4
 PARTNER, PSLOT, STATE, AGE, INTENT, ACT, OBS, PACT, PENDING, ENDING = range(10)
 ALPHA, BETA, PAY = 10, 11, 12  # float32 fields of the float32 view of the same slot
 GIVEN, GOT = 13, 14  # supports I gave my partner when it opened / received when I opened
-N_REL = 16  # 32-bit fields per slot: 64 bytes, one cache line
+N_REL = 16  # 32-bit fields per slot: 64 bytes, one cache line (see :func:`new_slots`)
+PREFETCH_AHEAD = 2  # play_round prefetches the partners of the agent this many steps ahead
 
 # --- columns of the cumulative per-agent tally ---
 T_TURNS = 0  # turns played
@@ -241,6 +244,22 @@ def _link(
         relf[a, s, PAY] = 0.0
     degree[i] += 1
     degree[j] += 1
+
+
+def new_slots(n: int, cap: int) -> np.ndarray:
+    """Empty relationship slots for ``n`` agents of capacity ``cap``: ``(n, cap, N_REL)`` int32,
+    ``PARTNER`` −1 and every other field 0, each slot on its own 64-byte cache line (NumPy alone
+    would start the array 16 bytes into a line, and every slot would straddle two).
+
+    Examples
+    --------
+    >>> rel = new_slots(1000, 8)
+    >>> rel.shape, rel.ctypes.data % 64, int(rel[:, :, PARTNER].max()), int(rel[:, :, AGE].sum())
+    ((1000, 8, 16), 0, -1, 0)
+    """
+    rel = aligned_zeros((n, cap, N_REL), np.int32)
+    rel[:, :, PARTNER] = -1
+    return rel
 
 
 @njit(cache=True)
@@ -382,11 +401,12 @@ def seek_partners(
     if mode == MODE_NONE:
         return
     start = np.int64(child_key(seed, rnd) % np.uint64(n))
+    rk = _round_key(seed, rnd)
     for step in range(n):
         i = (start + step) % n
         if degree[i] >= cap:
             continue
-        key = base_key(seed, rnd, i)
+        key = _agent_key(rk, i)
         u1, u2 = uniform_pair(key, SEEK)
         j = np.int64(-1)
         if mode == MODE_RANDOM:
@@ -554,16 +574,15 @@ def play_round(
     rk = _round_key(seed, rnd)
     for i in prange(n):
         ki = _agent_key(rk, i)
-        # Touch the partners' slots first: these loads are independent, so the processor
-        # overlaps their cache misses instead of waiting for them one pair at a time (about
-        # 40 % faster at 10⁵ agents). The impossible branch keeps the loads from being removed.
-        touch = 0
-        for s in range(cap):
-            jj = rel[i, s, PARTNER]
-            if jj > i:
-                touch += rel[jj, rel[i, s, PSLOT], STATE] + char[jj]
-        if touch < 0:
-            rel[i, 0, N_REL - 1] = 0
+        # Start fetching the partners' slots of the agent played two steps from now: at 10⁵
+        # agents the partners' sides are random reads, and by the time that agent is played
+        # they are in cache (with 64-byte aligned slots, about 1.7× faster than waiting).
+        ahead = i + PREFETCH_AHEAD
+        if ahead < n:
+            for s in range(cap):
+                jj = rel[ahead, s, PARTNER]
+                if jj > ahead:
+                    prefetch(rel, jj, rel[ahead, s, PSLOT])
         for s in range(cap):
             j = np.int64(rel[i, s, PARTNER])
             if j < i:  # empty slot, or the pair is played by its lower-indexed member j
@@ -776,11 +795,12 @@ def assess_public(
     and anything else as cooperation; the judgement is flipped with ``assessment_error``. An
     agent without relationships keeps its reputation."""
     n = rel.shape[0]
+    rk = _round_key(seed, rnd)
     for i in prange(n):
         if degree[i] == 0:
             rep_new[i] = rep_old[i]
             continue
-        key = base_key(seed, rnd, i)
+        key = _agent_key(rk, i)
         u1, u2 = uniform_pair(key, REPUTATION)
         u3, _ = uniform_pair(key, REPUTATION + 1)
         s = _nth_partner(rel, i, np.int64(u1 * degree[i]))
@@ -808,12 +828,13 @@ def choose_events(
     """Private reputation: the one turn of each agent that observers may see this round (the
     same slot draw as the public assessment)."""
     n = rel.shape[0]
+    rk = _round_key(seed, rnd)
     for i in prange(n):
         if degree[i] == 0:
             ev_recipient[i] = -1
             ev_action[i] = -1
             continue
-        u1, _ = uniform_pair(base_key(seed, rnd, i), REPUTATION)
+        u1, _ = uniform_pair(_agent_key(rk, i), REPUTATION)
         s = _nth_partner(rel, i, np.int64(u1 * degree[i]))
         ev_recipient[i] = rel[i, s, PARTNER]
         ev_action[i] = _judged_act(judged, is_open, rel[i, s, ACT], rel[i, s, PACT])
@@ -835,8 +856,9 @@ def assess_private(
     """Private reputation: every observer sees each agent's turn with ``observation_rate`` and
     judges it with its own views of donor and recipient (``view[observer, agent]``, 1 = good)."""
     n = view_old.shape[0]
+    rk = _round_key(seed, rnd)
     for o in prange(n):
-        key = base_key(seed, rnd, o)
+        key = _agent_key(rk, o)
         for i in range(n):
             j = ev_recipient[i]
             if j < 0:
@@ -950,9 +972,10 @@ def revise(
     1 / (1 + exp(−selection · (π_partner − π_self))), π the payoff per round since the last
     revision (Szabó & Tőke 1998, doi:10.1103/PhysRevE.58.69). Synchronous: reads ``char_old``."""
     n = char_old.shape[0]
+    rk = _round_key(seed, rnd)
     for i in prange(n):
         char_new[i] = char_old[i]
-        key = base_key(seed, rnd, i)
+        key = _agent_key(rk, i)
         u1, u2 = uniform_pair(key, REVISE)
         if u1 >= rate:
             continue

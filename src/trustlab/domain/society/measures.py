@@ -177,14 +177,22 @@ def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den > 0 else None
 
 
-def assortment(st: SocietyState) -> float | None:
+def assortment(partner: np.ndarray, round_open: np.ndarray) -> float | None:
     """Do openers end up with openers: the Pearson correlation, over relationships (both
-    directions), of the two partners' shares of open turns in the last round; None when there
-    is no variation."""
-    mask = st.partner >= 0
+    directions), of the two partners' shares of open turns in the last round
+    (``round_open``, −1 for an agent that played no turn); None when there is no variation.
+    ``partner`` is the (n, K) partner of every slot, −1 when empty.
+
+    Examples
+    --------
+    >>> partner = np.array([[1, 2], [0, -1], [0, 3], [2, -1]])
+    >>> round(assortment(partner, np.array([1.0, 1.0, 0.0, 0.0])), 3)
+    0.333
+    """
+    mask = partner >= 0
     rows = np.nonzero(mask)[0]
-    x = st.round_open[rows]
-    y = st.round_open[st.partner[mask]]
+    x = round_open[rows]
+    y = round_open[partner[mask]]
     ok = (x >= 0) & (y >= 0)
     x, y = x[ok], y[ok]
     if x.size < 2 or x.std() == 0 or y.std() == 0:
@@ -221,12 +229,13 @@ def reciprocity(given: np.ndarray, got: np.ndarray) -> dict[str, float | int | N
     }
 
 
-def _pairs(st: SocietyState) -> tuple[np.ndarray, np.ndarray]:
-    """``GIVEN`` and ``GOT`` of every current relationship, each pair once (from its
-    lower-indexed member)."""
-    p = st.partner
-    own = (p >= 0) & (p > np.arange(p.shape[0])[:, None])
-    return st.rel[:, :, K.GIVEN][own], st.rel[:, :, K.GOT][own]
+def _pairs(
+    partner: np.ndarray, given: np.ndarray, got: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``given`` and ``got`` of every current relationship, each pair once (from its
+    lower-indexed member); all three are (n, K) per slot."""
+    own = (partner >= 0) & (partner > np.arange(partner.shape[0])[:, None])
+    return given[own], got[own]
 
 
 def enabling(
@@ -273,6 +282,9 @@ def _reputation_of(st: SocietyState, config: SocietyConfig) -> np.ndarray | None
     return st.rep.astype(np.float64)
 
 
+_RECORDED = [K.PARTNER, K.AGE, K.GIVEN, K.GOT]
+
+
 def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any]:
     """One history entry: rates over the rounds since ``last``, states at this round."""
     d = st.tally - last.tally
@@ -283,8 +295,11 @@ def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any
     span = st.rounds_done - last.rounds_done
     counts = np.bincount(st.char, minlength=n_types)
     pay = _by_char(st.payoff_total - last.payoff_total, st.char, n_types)
-    rels = st.partner >= 0
-    ages = st.age[rels]
+    # the slot fields read here, gathered in one pass over the slots (each field alone is a
+    # strided read of every slot's cache line)
+    partner, age, given, got = np.moveaxis(st.rel[:, :, _RECORDED], 2, 0)
+    rels = partner >= 0
+    ages = age[rels]
     hist, _ = np.histogram(st.lonely, bins=10, range=(0.0, 1.0))
     rep = _reputation_of(st, config)
     out: dict[str, Any] = {
@@ -303,14 +318,14 @@ def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any
         "ended": int(tot[K.T_ENDED]),
         "left": int(tot[K.T_LEFT]),
         "mean_lifetime_ended": _ratio(tot[K.T_ENDED_AGE], tot[K.T_ENDED]),
-        "assortment": assortment(st),
+        "assortment": assortment(partner, st.round_open),
         "frequencies": {nm: float(c) / n for nm, c in zip(names, counts, strict=True)},
         "payoff_per_round": {
             nm: (float(p) / (int(c) * span) if c and span else None)
             for nm, p, c in zip(names, pay, counts, strict=True)
         },
         "reputation_good": None if rep is None else float(rep.mean()),
-        "reciprocity": reciprocity(*_pairs(st)),
+        "reciprocity": reciprocity(*_pairs(partner, given, got)),
     }
     return out
 

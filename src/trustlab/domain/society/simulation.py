@@ -92,8 +92,7 @@ def new_state(config: SocietyConfig, seed: int, prep: _Prepared | None = None) -
     cluster = config.names.index(config.cluster) if config.cluster is not None else None
     char = place(counts, seed, cluster)
     a0, b0 = config.trust_prior
-    rel = np.zeros((n, cap, K.N_REL), dtype=np.int32)
-    rel[:, :, K.PARTNER] = -1
+    rel = K.new_slots(n, cap)
     st = SocietyState(
         seed=seed,
         char=char,

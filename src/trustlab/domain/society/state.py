@@ -75,4 +75,6 @@ class SocietyState:
         kw: dict[str, Any] = {
             k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(self).items()
         }
+        kw["rel"] = K.new_slots(*self.rel.shape[:2])
+        kw["rel"][...] = self.rel  # keep the slots on cache lines (a plain copy would not)
         return SocietyState(**kw)

@@ -1,0 +1,71 @@
+"""The memory-layout helpers change where data lives and when it is fetched, never a result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numba import njit
+
+from trustlab.domain.society import SocietyConfig
+from trustlab.domain.society.simulation import new_state
+from trustlab.kernel import society as K
+from trustlab.kernel.memory import CACHE_LINE, aligned_zeros, prefetch
+
+
+@given(
+    shape=st.lists(st.integers(1, 40), min_size=1, max_size=3).map(tuple),
+    dtype=st.sampled_from([np.int8, np.int32, np.float32, np.float64]),
+)
+@settings(max_examples=50, deadline=None)
+def test_aligned_zeros_is_zeroed_contiguous_and_on_a_line(shape, dtype) -> None:
+    a = aligned_zeros(shape, dtype)
+    assert a.shape == shape and a.dtype == np.dtype(dtype)
+    assert a.flags.c_contiguous and a.flags.writeable
+    assert a.ctypes.data % CACHE_LINE == 0
+    assert not a.any()
+    a[...] = 1  # the whole array is writable memory of its own
+    assert int(a.sum()) == a.size
+
+
+@njit
+def _sum_with_prefetch(a: np.ndarray) -> int:
+    total = 0
+    n, m = a.shape[0], a.shape[1]
+    for i in range(n):
+        for s in range(m):
+            prefetch(a, (i * 7 + 3) % n, (s * 5 + 1) % m)
+            total += a[i, s, 0] + a[i, s, a.shape[2] - 1]
+    return total
+
+
+def test_prefetch_is_only_a_hint() -> None:
+    a = np.arange(50 * 8 * 16, dtype=np.int32).reshape(50, 8, 16)
+    expected = int(a[:, :, 0].sum() + a[:, :, 15].sum())
+    assert _sum_with_prefetch(a) == expected
+    assert _sum_with_prefetch(aligned_zeros((50, 8, 16), np.int32)) == 0
+
+
+def test_prefetch_rejects_what_it_cannot_address() -> None:
+    from numba.core.errors import TypingError
+
+    @njit
+    def on_a_vector(v: np.ndarray) -> None:
+        prefetch(v, 0, 0)
+
+    with pytest.raises(TypingError):
+        on_a_vector(np.zeros(4))
+
+
+def test_society_slots_start_on_cache_lines_and_copies_keep_them_there() -> None:
+    cfg = SocietyConfig("reciprocator:0.5,guarded:0.5", n_agents=300, capacity=8, rounds=5)
+    st = new_state(cfg, 1)
+    assert st.rel.ctypes.data % CACHE_LINE == 0
+    assert st.rel.strides[1] == CACHE_LINE  # one slot, one line
+    twin = st.copy()
+    assert twin.rel.ctypes.data % CACHE_LINE == 0
+    np.testing.assert_array_equal(twin.rel, st.rel)
+    assert not np.shares_memory(twin.rel, st.rel)
+    empty = K.new_slots(3, 2)
+    assert (empty[:, :, K.PARTNER] == -1).all() and not empty[:, :, K.PSLOT :].any()
