@@ -112,6 +112,7 @@ __all__ = [
     "reset_changed",
     "revise",
     "seek_partners",
+    "slot_summary",
     "tally_agents",
 ]
 
@@ -911,6 +912,41 @@ def clear_endings(rel: np.ndarray, degree: np.ndarray, tally: np.ndarray) -> Non
     leaving is an acceptance opportunity that failed."""
     for i in prange(rel.shape[0]):
         _clear_agent(rel, degree, tally, i)
+
+
+@njit(cache=True)
+def slot_summary(
+    rel: np.ndarray, round_open: np.ndarray
+) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What a history record reads of the slots, in one pass (agent by agent, slot by slot).
+
+    Returns the number of occupied slots (each relationship counted from both sides), their
+    summed ``AGE``; per occupied slot the two partners' shares of open turns last round
+    (``x`` mine, ``y`` my partner's, from ``round_open``); per relationship, from its
+    lower-indexed member, ``GIVEN`` and ``GOT``.
+    """
+    n, cap = rel.shape[0], rel.shape[1]
+    x = np.empty(n * cap)
+    y = np.empty(n * cap)
+    given = np.empty(n * cap, dtype=np.int64)
+    got = np.empty(n * cap, dtype=np.int64)
+    k = 0
+    m = 0
+    age = 0
+    for i in range(n):
+        for s in range(cap):
+            j = rel[i, s, PARTNER]
+            if j < 0:
+                continue
+            x[k] = round_open[i]
+            y[k] = round_open[j]
+            k += 1
+            age += rel[i, s, AGE]
+            if j > i:
+                given[m] = rel[i, s, GIVEN]
+                got[m] = rel[i, s, GOT]
+                m += 1
+    return k, age, x[:k], y[:k], given[:m], got[:m]
 
 
 @njit(cache=True)

@@ -69,3 +69,25 @@ def test_society_slots_start_on_cache_lines_and_copies_keep_them_there() -> None
     assert not np.shares_memory(twin.rel, st.rel)
     empty = K.new_slots(3, 2)
     assert (empty[:, :, K.PARTNER] == -1).all() and not empty[:, :, K.PSLOT :].any()
+
+
+def test_slot_summary_matches_numpy_over_the_slots() -> None:
+    from trustlab.domain.society.simulation import prepare, step
+
+    cfg = SocietyConfig(
+        "reciprocator:0.3,guarded:0.5,exploiter:0.2", n_agents=400, capacity=6, rounds=30
+    )
+    prep = prepare(cfg)
+    st = new_state(cfg, 3, prep)
+    for _ in range(12):
+        step(st, cfg, prep)
+    partner = st.rel[:, :, K.PARTNER]
+    mask = partner >= 0
+    own = mask & (partner > np.arange(partner.shape[0])[:, None])
+    occupied, age_sum, x, y, given, got = K.slot_summary(st.rel, st.round_open)
+    assert occupied == int(mask.sum()) > 0
+    assert age_sum == int(st.rel[:, :, K.AGE][mask].sum())
+    np.testing.assert_array_equal(x, st.round_open[np.nonzero(mask)[0]])
+    np.testing.assert_array_equal(y, st.round_open[partner[mask]])
+    np.testing.assert_array_equal(given, st.rel[:, :, K.GIVEN][own])
+    np.testing.assert_array_equal(got, st.rel[:, :, K.GOT][own])

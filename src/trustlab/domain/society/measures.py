@@ -177,25 +177,22 @@ def _ratio(num: float, den: float) -> float | None:
     return float(num) / float(den) if den > 0 else None
 
 
-def assortment(partner: np.ndarray, round_open: np.ndarray) -> float | None:
+def assortment(x: np.ndarray, y: np.ndarray) -> float | None:
     """Do openers end up with openers: the Pearson correlation, over relationships (both
-    directions), of the two partners' shares of open turns in the last round
-    (``round_open``, −1 for an agent that played no turn); None when there is no variation.
-    ``partner`` is the (n, K) partner of every slot, −1 when empty.
+    directions: one entry per occupied slot), of the two partners' shares of open turns in the
+    last round (``x`` the slot owner's, ``y`` its partner's; −1 for an agent that played no
+    turn, left out); None when there is no variation.
 
     Examples
     --------
-    >>> partner = np.array([[1, 2], [0, -1], [0, 3], [2, -1]])
-    >>> round(assortment(partner, np.array([1.0, 1.0, 0.0, 0.0])), 3)
+    >>> x = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0, -1.0])
+    >>> y = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0])
+    >>> round(assortment(x, y), 3)
     0.333
     """
-    mask = partner >= 0
-    rows = np.nonzero(mask)[0]
-    x = round_open[rows]
-    y = round_open[partner[mask]]
     ok = (x >= 0) & (y >= 0)
     x, y = x[ok], y[ok]
-    if x.size < 2 or x.std() == 0 or y.std() == 0:
+    if x.size < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:  # no variation (cheaper than std)
         return None
     return float(np.corrcoef(x, y)[0, 1])
 
@@ -227,15 +224,6 @@ def reciprocity(given: np.ndarray, got: np.ndarray) -> dict[str, float | int | N
         "mean_abs_imbalance": float(np.mean(np.abs(g - r) / (g + r))),
         "one_sided_share": float(np.mean((g == 0) | (r == 0))),
     }
-
-
-def _pairs(
-    partner: np.ndarray, given: np.ndarray, got: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``given`` and ``got`` of every current relationship, each pair once (from its
-    lower-indexed member); all three are (n, K) per slot."""
-    own = (partner >= 0) & (partner > np.arange(partner.shape[0])[:, None])
-    return given[own], got[own]
 
 
 def enabling(
@@ -282,9 +270,6 @@ def _reputation_of(st: SocietyState, config: SocietyConfig) -> np.ndarray | None
     return st.rep.astype(np.float64)
 
 
-_RECORDED = [K.PARTNER, K.AGE, K.GIVEN, K.GOT]
-
-
 def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any]:
     """One history entry: rates over the rounds since ``last``, states at this round."""
     d = st.tally - last.tally
@@ -295,11 +280,9 @@ def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any
     span = st.rounds_done - last.rounds_done
     counts = np.bincount(st.char, minlength=n_types)
     pay = _by_char(st.payoff_total - last.payoff_total, st.char, n_types)
-    # the slot fields read here, gathered in one pass over the slots (each field alone is a
-    # strided read of every slot's cache line)
-    partner, age, given, got = np.moveaxis(st.rel[:, :, _RECORDED], 2, 0)
-    rels = partner >= 0
-    ages = age[rels]
+    # what is read of the slots, in one compiled pass (each field alone would be a strided
+    # read of every slot's cache line)
+    occupied, age_sum, x_open, y_open, given, got = K.slot_summary(st.rel, st.round_open)
     hist, _ = np.histogram(st.lonely, bins=10, range=(0.0, 1.0))
     rep = _reputation_of(st, config)
     out: dict[str, Any] = {
@@ -313,19 +296,19 @@ def record(st: SocietyState, config: SocietyConfig, last: Mark) -> dict[str, Any
         "exploitation_rate": _ratio(tot[K.T_EXPLOITED], tot[K.T_OPEN]) or 0.0,
         "exploitation_per_turn": _ratio(tot[K.T_EXPLOITED], tot[K.T_TURNS]) or 0.0,
         "disappointment_rate": _ratio(tot[K.T_WITHHELD], tot[K.T_OPEN]) or 0.0,
-        "relationships": int(rels.sum() // 2),
-        "mean_relationship_age": float(ages.mean()) if ages.size else 0.0,
+        "relationships": int(occupied // 2),
+        "mean_relationship_age": float(age_sum) / occupied if occupied else 0.0,
         "ended": int(tot[K.T_ENDED]),
         "left": int(tot[K.T_LEFT]),
         "mean_lifetime_ended": _ratio(tot[K.T_ENDED_AGE], tot[K.T_ENDED]),
-        "assortment": assortment(partner, st.round_open),
+        "assortment": assortment(x_open, y_open),
         "frequencies": {nm: float(c) / n for nm, c in zip(names, counts, strict=True)},
         "payoff_per_round": {
             nm: (float(p) / (int(c) * span) if c and span else None)
             for nm, p, c in zip(names, pay, counts, strict=True)
         },
         "reputation_good": None if rep is None else float(rep.mean()),
-        "reciprocity": reciprocity(*_pairs(partner, given, got)),
+        "reciprocity": reciprocity(given, got),
     }
     return out
 
