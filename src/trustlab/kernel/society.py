@@ -404,7 +404,9 @@ def seek_partners(
     start = np.int64(child_key(seed, rnd) % np.uint64(n))
     rk = _round_key(seed, rnd)
     for step in range(n):
-        i = (start + step) % n
+        i = start + step  # (start + step) mod n, without a division per agent
+        if i >= n:
+            i -= n
         if degree[i] >= cap:
             continue
         key = _agent_key(rk, i)
