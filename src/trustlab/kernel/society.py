@@ -579,7 +579,8 @@ def play_round(
         ki = _agent_key(rk, i)
         # Start fetching the partners' slots of the agent played two steps from now: at 10⁵
         # agents the partners' sides are random reads, and by the time that agent is played
-        # they are in cache (with 64-byte aligned slots, about 1.7× faster than waiting).
+        # they are in cache. With the slots on cache lines (new_slots) this kernel measured
+        # 1.45–1.65× faster than touching the current agent's partners first.
         ahead = i + PREFETCH_AHEAD
         if ahead < n:
             for s in range(cap):
