@@ -8,19 +8,29 @@ rounds, noise 0.01; history recorded every 50 rounds. Reported: wall-clock secon
 relationship-turns per second (each relationship plays one turn per round), the number of
 threads and the machine's load (the machine is shared: read timings with the load).
 
-Run: ``.venv/bin/python benchmarks/bench_society.py [--quick]``
+The issue's figure is the **whole process**: :func:`whole_process` times ``trustlab --threads 2
+society ... --format json`` as a subprocess (start-up, cache load, the run, the JSON), with its
+CPU seconds and peak memory from ``os.wait4``; ``--whole N`` runs it N times (default 1), and the
+record keeps every run and their median. The machine's speed drifts: read the runs together.
+
+Run: ``.venv/bin/python benchmarks/bench_society.py [--quick] [--whole N]``
 """
 
 from __future__ import annotations
 
+import json
+import os
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numba
-from _common import load, save_result
+from _common import load, save_result, trustlab_command
 
 from trustlab.domain.society import SocietyConfig, run_society
 
@@ -54,8 +64,42 @@ def measure(n_agents: int, capacity: int, rounds: int, **kw: object) -> dict[str
     }
 
 
+def whole_process(n_agents: int, capacity: int, rounds: int, *, threads: int = 2) -> dict[str, Any]:
+    """One whole ``trustlab society`` process on the benchmark's society: wall and CPU seconds,
+    peak RSS, and what it reports (relationships and open rate at the end)."""
+    cmd = [*trustlab_command(), "--threads", str(threads), "society", "-p", POP,
+           "--agents", str(n_agents), "--capacity", str(capacity), "--rounds", str(rounds),
+           "--noise", "0.01", "--record-every", str(min(50, rounds)), "--seed", "1",
+           "--format", "json"]  # fmt: skip
+    before = load()
+    t0 = time.perf_counter()
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        proc.stdout.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"trustlab society exited with {proc.returncode}")
+    final = json.loads(out)["final"]
+    return {
+        "agents": n_agents,
+        "capacity": capacity,
+        "rounds": rounds,
+        "threads": threads,
+        "seconds": round(wall, 3),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
+        "peak_rss_bytes": usage.ru_maxrss * 1024,  # Linux reports KiB
+        "final_relationships": final["relationships"],
+        "final_open_rate": final["open_rate"],
+        "load_before": before,
+    }
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
+    whole_runs = int(sys.argv[sys.argv.index("--whole") + 1]) if "--whole" in sys.argv else 1
     run_society(SocietyConfig(POP, n_agents=200, capacity=8, rounds=20, noise=0.01), seed=0)
     rows = []
     for args, kw in (
@@ -69,7 +113,21 @@ def main() -> None:
               f"{r['options'] or ''}: {r['seconds']:8.2f} s wall, {r['cpu_seconds']:8.2f} s CPU, "
               f"{r['turns_per_second']:,} relationship-turns/s (load {r['load_before']})",
               flush=True)  # fmt: skip
-    path = save_result("society", {"threads": numba.get_num_threads(), "rows": rows})
+    size = (100_000, 8, 100 if quick else 1000)
+    runs = []
+    for _ in range(whole_runs):
+        w = whole_process(*size)
+        runs.append(w)
+        print(
+            f"whole process {w['agents']} agents × {w['capacity']} for {w['rounds']} rounds: "
+            f"{w['seconds']:.2f} s wall, {w['cpu_seconds']:.2f} CPU-s, "
+            f"{w['peak_rss_bytes'] / 2**20:.0f} MiB (load {w['load_before']})",
+            flush=True,
+        )
+    whole = {"runs": runs, "median_seconds": statistics.median(r["seconds"] for r in runs)}
+    path = save_result(
+        "society", {"threads": numba.get_num_threads(), "rows": rows, "whole_process": whole}
+    )
     print(f"wrote {path}")
 
 

@@ -132,3 +132,14 @@ def test_experiments_benchmark_measures_overhead_at_tiny_size() -> None:
               "dask_two_workers_mean_seconds": 1.5, "dask_over_processes": 1.5,
               "identical_stored_values": True}}  # fmt: skip
     assert "(50% of one; target ≤ 60 %)" in be.markdown(record)
+
+
+def test_the_society_benchmark_times_a_whole_process() -> None:
+    import bench_society as bs
+
+    run = bs.whole_process(300, 4, 5, threads=1)
+    assert run["agents"] == 300 and run["rounds"] == 5
+    assert run["seconds"] > 0 and run["cpu_seconds"] > 0
+    assert 50 * 2**20 < run["peak_rss_bytes"] < 4 * 2**30  # a Python process
+    assert 0 < run["final_relationships"] <= 300 * 4 // 2
+    assert 0.0 <= run["final_open_rate"] <= 1.0
