@@ -35,6 +35,7 @@ __all__ = [
     "load",
     "machine",
     "median_run",
+    "run_process",
     "save_result",
     "trustlab_command",
 ]
@@ -113,6 +114,23 @@ def trustlab_command() -> list[str]:
     if script.exists():
         return [str(script)]
     return [sys.executable, "-c", "from trustlab.interfaces.cli import main; main()"]
+
+
+def run_process(cmd: list[str]) -> tuple[bytes, float, Any]:
+    """Run ``cmd`` to its end: its standard output, wall seconds, and the resource usage of that
+    one process from ``os.wait4`` (``ru_maxrss`` in KiB on Linux: what ``/usr/bin/time -v``
+    prints as "Maximum resident set size"; ``ru_utime + ru_stime`` its CPU seconds)."""
+    t0 = time.perf_counter()
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
+        assert proc.stdout is not None
+        out = proc.stdout.read()
+        proc.stdout.close()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:4])} ... exited with {proc.returncode}")
+    return out, wall, usage
 
 
 def save_result(name: str, payload: dict[str, Any], *, directory: Path | None = None) -> Path:

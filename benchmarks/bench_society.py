@@ -19,9 +19,7 @@ Run: ``.venv/bin/python benchmarks/bench_society.py [--quick] [--whole N]``
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,7 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numba
-from _common import load, save_result, trustlab_command
+from _common import load, run_process, save_result, trustlab_command
 
 from trustlab.domain.society import SocietyConfig, run_society
 
@@ -72,16 +70,7 @@ def whole_process(n_agents: int, capacity: int, rounds: int, *, threads: int = 2
            "--noise", "0.01", "--record-every", str(min(50, rounds)), "--seed", "1",
            "--format", "json"]  # fmt: skip
     before = load()
-    t0 = time.perf_counter()
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        proc.stdout.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"trustlab society exited with {proc.returncode}")
+    out, wall, usage = run_process(cmd)
     final = json.loads(out)["final"]
     return {
         "agents": n_agents,

@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load, save_result, trustlab_command
+from _common import load, run_process, save_result, trustlab_command
 
 EXPLORABLE = [
     "always-cooperate", "always-defect", "tit-for-tat", "grudger", "detective",
@@ -40,16 +37,7 @@ def peak_rss(repetitions: int, *, threads: int = 2, keep: bool = False) -> dict[
            "--strategies", ",".join(EXPLORABLE), "--turns", str(TURNS),
            "--repetitions", str(repetitions), "--noise", repr(NOISE), "--seed", "1",
            "--format", "json"]  # fmt: skip
-    t0 = time.perf_counter()
-    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
-        assert proc.stdout is not None
-        out = proc.stdout.read()
-        proc.stdout.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise RuntimeError(f"trustlab tournament exited with {proc.returncode}")
+    out, wall, usage = run_process(cmd)
     payload = json.loads(out)
     return {
         "repetitions": repetitions,
