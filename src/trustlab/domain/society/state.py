@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from trustlab.kernel import society as K
+from trustlab.kernel.memory import aligned_zeros
 
 __all__ = ["SocietyState"]
 
@@ -73,8 +74,11 @@ class SocietyState:
     def copy(self) -> SocietyState:
         """A deep copy (for comparisons)."""
         kw: dict[str, Any] = {
-            k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in vars(self).items()
+            k: (v.copy() if isinstance(v, np.ndarray) else v)
+            for k, v in vars(self).items()
+            if k != "rel"
         }
-        kw["rel"] = K.new_slots(*self.rel.shape[:2])
-        kw["rel"][...] = self.rel  # keep the slots on cache lines (a plain copy would not)
+        # the slots stay on cache lines (a plain copy would start 16 bytes into one)
+        kw["rel"] = aligned_zeros(self.rel.shape, self.rel.dtype)
+        kw["rel"][...] = self.rel
         return SocietyState(**kw)
