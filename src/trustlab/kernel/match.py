@@ -16,24 +16,36 @@ The kernels take a few tuples ("bundles") rather than long argument lists:
 
 The draws are exactly those of :func:`trustlab.domain.characters.machine.play_reference`.
 
-Two paths, one result. Two-action games without a recorded history (tournaments, evolution) take
-a specialised path: each machine state becomes one global index with a cooperation threshold and
-a flat next-state table, a mistake or misreading is a flip, joint counts are kept in registers,
-and each thread plays two units in lockstep so that one unit's hashing hides the other's chain of
-dependent loads. Every other case takes the general path. Both make exactly the draws of the
-reference interpreter and give bit-identical counts (tested against each other and the reference).
+Three paths, one result. Two-action games without a recorded history (tournaments, evolution)
+take a specialised path: each machine state becomes one global index with a cooperation threshold
+and a flat next-state table, a mistake or misreading is a flip, joint counts are kept in
+registers, and each thread plays two units in lockstep so that one unit's hashing hides the
+other's chain of dependent loads. Between two machines that never draw, the *quiet* path goes
+further: with noise 0.05 nine turns in ten have no mistake and no misreading, and such a turn is
+a pure function of the joint state, so each unit hashes its draws 64 turns at a time (vectorised)
+to find its events and crosses the quiet turns between them with one table look-up. Every other
+case takes the general path. All make exactly the draws of the reference interpreter and give
+bit-identical counts (tested against each other and the reference).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 from numba import njit, parallel_chunksize, prange
+from numba.cpython.unsafe.numbers import trailing_zeros as _trailing_zeros
 
 from trustlab.kernel.rng import base_key, child_key, uniform_pair
 
 __all__ = ["Bundle", "play_pairs", "play_units", "seat_sums"]
+
+#: count trailing zero bits (LLVM's ``cttz``), typed for mypy
+trailing_zeros = cast(Callable[[np.uint64], int], _trailing_zeros)
+
+#: a count of turns, as Python or compiled code holds it
+Count = int | np.int64
 
 #: a kernel argument bundle: a tuple of arrays and scalars (see the module docstring)
 Bundle = tuple[Any, ...]
@@ -150,7 +162,7 @@ def _turn_two(
 
 
 @njit(cache=True, inline="always")
-def _add_counts(joint: np.ndarray, u: int, n_turns: int, da: int, db: int, dd: int) -> None:
+def _add_counts(joint: np.ndarray, u: int, n_turns: int, da: Count, db: Count, dd: Count) -> None:
     """Joint counts from the turns a defected (``da``), b defected (``db``) and both (``dd``)."""
     joint[u, 1, 1] += dd
     joint[u, 1, 0] += da - dd
@@ -202,6 +214,341 @@ def _play_two(
             _add_counts(joint, v, tv, ea, eb, ee)
 
 
+#: the most quiet turns one table look-up covers on the quiet path (a count must fit 8 bits)
+QUIET_SPAN = 64
+#: the quiet path's tables may hold at most this many 8-byte entries (32 MiB) per call
+QUIET_TABLE_ENTRIES = 1 << 22
+#: turns whose events the quiet path finds in one vectorised pass
+WINDOW = 64
+_BYTE = np.uint64(0xFF)
+
+
+@njit(cache=True)
+def _runs(unit_a: np.ndarray, unit_b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of consecutive units between the same two machines: each unit's run, and each run's
+    machines. A tournament's units come pair by pair, so its blocks hold a few runs."""
+    n = unit_a.shape[0]
+    run_of = np.empty(n, dtype=np.int64)
+    n_runs = 0
+    for u in range(n):
+        if u == 0 or unit_a[u] != unit_a[u - 1] or unit_b[u] != unit_b[u - 1]:
+            n_runs += 1
+        run_of[u] = n_runs - 1
+    run_a = np.empty(n_runs, dtype=np.int64)
+    run_b = np.empty(n_runs, dtype=np.int64)
+    for u in range(n):
+        run_a[run_of[u]] = unit_a[u]
+        run_b[run_of[u]] = unit_b[u]
+    return run_of, run_a, run_b
+
+
+@njit(cache=True, inline="always")
+def _entry(sa: int, sb: int, da: int, db: int, dd: int) -> np.uint64:
+    """A table entry: local states, then the turns a defected, b defected, both defected."""
+    return (
+        np.uint64(sa)
+        | (np.uint64(sb) << np.uint64(8))
+        | (np.uint64(da) << np.uint64(16))
+        | (np.uint64(db) << np.uint64(24))
+        | (np.uint64(dd) << np.uint64(32))
+    )
+
+
+@njit(cache=True, inline="always")
+def _action(threshold: np.ndarray, random: np.ndarray, g: int, coin: int) -> int:
+    """The action of state ``g`` before any mistake: a sure state's (its cut is 2³² for action
+    0, 0 for action 1), or for a state that draws, action 0 exactly when ``coin`` is 1 (the
+    draw fell below the machine's one cut)."""
+    if random[g]:
+        return 1 - coin
+    return 0 if threshold[g] > 0 else 1
+
+
+#: the noisy-turn entries of a row: bit 0 a makes a mistake, 1 b does, 2 a misreads, 3 b
+#: misreads, 4 a's draw falls below its cut, 5 b's does
+N_EVENTS = 64
+
+
+@njit(cache=True, parallel=True)
+def _quiet_tables(
+    flat: Bundle, run_a: np.ndarray, run_b: np.ndarray, span: int
+) -> np.ndarray:  # fmt: skip
+    """Where quiet turns and single noisy turns lead, per run's pair of machines and joint state.
+
+    A turn is *quiet* when neither player makes a mistake or misreads and both are in sure
+    states: then each plays its state's sure action and sees the other's, and the turn is a pure
+    function of the joint state ``j = sa · S + sb``. Any other turn is a function of ``j`` and
+    six bits of its draws, when each machine's drawing states share one cut
+    (:func:`_coin_cuts`). Row ``table[r, j]`` of run ``r``:
+
+    * ``k ≤ span``: the states after ``k`` quiet turns from ``j`` and the turns a defected, b
+      defected and both defected on the way (:func:`_entry`), valid while ``k`` is at most the
+      *reach* of ``j``: how many quiet turns can follow in a row before a state needs a draw
+      (capped at ``span``; 0 when ``j`` itself needs one);
+    * ``span + 1 + e``: one turn from ``j`` with the events ``e`` (:data:`N_EVENTS`): the
+      states after it and the actions executed.
+
+    Every entry also holds, in bits 40–47, the reach of the joint state it leads to.
+    """
+    threshold, random, nxt, n_states = flat
+    jn = n_states * n_states
+    width = span + 1 + N_EVENTS
+    table = np.zeros((run_a.shape[0], jn, width), dtype=np.uint64)
+    for r in prange(run_a.shape[0]):
+        ba = run_a[r] * n_states
+        bb = run_b[r] * n_states
+        reach = np.zeros(jn, dtype=np.int64)
+        for j in range(jn):
+            sa = j // n_states
+            sb = j - sa * n_states
+            table[r, j, 0] = _entry(sa, sb, 0, 0, 0)
+            da = db = dd = 0
+            for k in range(1, span + 1):
+                ga = ba + sa
+                gb = bb + sb
+                if random[ga] or random[gb]:
+                    break
+                xa = _action(threshold, random, ga, 0)
+                xb = _action(threshold, random, gb, 0)
+                sa = nxt[4 * ga + 2 * xa + xb] - ba
+                sb = nxt[4 * gb + 2 * xb + xa] - bb
+                da += xa
+                db += xb
+                dd += xa & xb
+                table[r, j, k] = _entry(sa, sb, da, db, dd)
+                reach[j] = k
+            ga = ba + j // n_states
+            gb = bb + j % n_states
+            for e in range(N_EVENTS):
+                xa = _action(threshold, random, ga, (e >> 4) & 1) ^ (e & 1)
+                xb = _action(threshold, random, gb, (e >> 5) & 1) ^ ((e >> 1) & 1)
+                oa = xb ^ ((e >> 2) & 1)
+                ob = xa ^ ((e >> 3) & 1)
+                sa = nxt[4 * ga + 2 * xa + oa] - ba
+                sb = nxt[4 * gb + 2 * xb + ob] - bb
+                table[r, j, span + 1 + e] = _entry(sa, sb, xa, xb, xa & xb)
+        for j in range(jn):
+            for k in range(width):
+                if k > reach[j] and k <= span:
+                    continue
+                x = table[r, j, k]
+                to = np.int64(x & _BYTE) * n_states + np.int64((x >> np.uint64(8)) & _BYTE)
+                table[r, j, k] = x | (np.uint64(reach[to]) << np.uint64(40))
+    return table
+
+
+@njit(cache=True, inline="always")
+def _events(key: np.uint64, t0: int | np.int64, cuts: Bundle) -> tuple[np.uint64, ...]:
+    """The events of turns ``t0 … t0 + 63`` from their draws alone (those :func:`_turn_two`
+    makes; hashing only, vectorised by the compiler): one bit per turn (bit ``i`` for turn
+    ``t0 + i``) in each of ``noisy`` (a mistake or a misreading), a's and b's mistakes, a's and
+    b's misreadings, a's and b's draws below their coin cuts.
+
+    ``cuts = (noise, misread, coin_a, coin_b)``; a zero cut makes no event of its kind.
+    """
+    noise, misread, coin_a, coin_b = cuts
+    zero = np.uint64(0)
+    low = np.uint64(0xFFFFFFFF)
+    hi = np.uint64(32)
+    c0 = 4 * t0
+    fa = fb = ma = mb = ca = cb = zero
+    if noise > zero or coin_a > zero or coin_b > zero:
+        for i in range(64):
+            ha = child_key(key, np.int64(c0 + 4 * i))
+            hb = child_key(key, np.int64(c0 + 4 * i + 2))
+            bit = np.uint64(i)
+            fa |= np.uint64((ha & low) < noise) << bit
+            fb |= np.uint64((hb & low) < noise) << bit
+            ca |= np.uint64((ha >> hi) < coin_a) << bit
+            cb |= np.uint64((hb >> hi) < coin_b) << bit
+    if misread > zero:
+        for i in range(64):
+            bit = np.uint64(i)
+            ma |= np.uint64((child_key(key, np.int64(c0 + 4 * i + 1)) >> hi) < misread) << bit
+            mb |= np.uint64((child_key(key, np.int64(c0 + 4 * i + 3)) >> hi) < misread) << bit
+    return fa | fb | ma | mb, fa, fb, ma, mb, ca, cb
+
+
+@njit(cache=True, inline="always")
+def _fields(x: np.uint64) -> tuple[np.int64, np.int64, np.int64, np.int64, np.int64, np.int64]:
+    """An entry's states, its three counts and the reach of where it leads (:func:`_entry`)."""
+    return (
+        np.int64(x & _BYTE),
+        np.int64((x >> np.uint64(8)) & _BYTE),
+        np.int64((x >> np.uint64(16)) & _BYTE),
+        np.int64((x >> np.uint64(24)) & _BYTE),
+        np.int64((x >> np.uint64(32)) & _BYTE),
+        np.int64((x >> np.uint64(40)) & _BYTE),
+    )
+
+
+@njit(cache=True, inline="always")
+def _bit(mask: np.uint64, i: np.uint64, to: int) -> np.uint64:
+    return ((mask >> i) & np.uint64(1)) << np.uint64(to)
+
+
+@njit(cache=True, parallel=True)
+def _play_quiet(
+    n_states: int, init: np.ndarray, units: Bundle, cuts: Bundle, runs: Bundle, joint: np.ndarray
+) -> None:  # fmt: skip
+    """The two-action path by table look-ups, for machines whose drawing states share one cut.
+
+    Each unit finds its events 64 turns at a time from the draws alone (:func:`_events`),
+    crosses the quiet turns up to the next mistake or misreading with one look-up in ``table``
+    (:func:`_quiet_tables`), and every other turn with another, indexed by the turn's events. The
+    draws and decisions are :func:`_turn_two`'s, so the counts are bit for bit those of
+    :func:`_play_two`.
+
+    ``cuts = (noise, misread, seed)`` as :func:`_play_two`'s; ``runs = (run_of, table, coin)``:
+    each unit's run, the runs' tables and each machine's coin cut (:func:`_coin_cuts`).
+    """
+    unit_a, unit_b, unit_match, unit_rep, unit_turns = units
+    noise, misread, seed = cuts
+    run_of, table, coin = runs
+    span = table.shape[2] - 1 - N_EVENTS
+    events = noise > np.uint64(0) or misread > np.uint64(0)
+    zero = np.uint64(0)
+    for u in prange(unit_a.shape[0]):
+        r = run_of[u]
+        draws = (noise, misread, coin[unit_a[u]], coin[unit_b[u]])
+        windows = events or draws[2] > zero or draws[3] > zero
+        key = base_key(seed, unit_match[u], unit_rep[u])
+        n_turns = unit_turns[u]
+        x = table[r, init[unit_a[u]] * n_states + init[unit_b[u]], 0]
+        t = np.int64(0)
+        da = db = dd = np.int64(0)
+        w0 = np.int64(-WINDOW)  # the turns whose events the masks hold: w0 … w0 + 63
+        noisy = fa = fb = ma = mb = ca = cb = zero
+        while t < n_turns:
+            if windows and t >= w0 + WINDOW:
+                w0 = t
+                noisy, fa, fb, ma, mb, ca, cb = _events(key, t, draws)
+            sa, sb, _, _, _, reach = _fields(x)
+            if reach > 0:
+                stop = min(n_turns, t + reach)
+                hit = False
+                if events:
+                    stop = min(stop, w0 + WINDOW)
+                    rest = noisy >> np.uint64(t - w0)
+                    if rest != zero:
+                        e = t + np.int64(trailing_zeros(rest))
+                        if e <= stop:
+                            stop = e
+                            hit = True
+                if stop > t:
+                    x = table[r, sa * n_states + sb, stop - t]
+                    sa, sb, xa, xb, xx, reach = _fields(x)
+                    da += xa
+                    db += xb
+                    dd += xx
+                    t = stop
+                    if t >= n_turns:
+                        break
+                if not hit and (reach > 0 or t >= w0 + WINDOW):
+                    continue  # the window or the span ended: go on from here
+            # turns with events or draws, one look-up each, to the next quiet state or window end
+            end = min(n_turns, w0 + WINDOW)
+            while t < end:
+                i = np.uint64(t - w0)
+                code = (
+                    _bit(fa, i, 0) | _bit(fb, i, 1) | _bit(ma, i, 2) | _bit(mb, i, 3)
+                    | _bit(ca, i, 4) | _bit(cb, i, 5)
+                )  # fmt: skip
+                x = table[r, sa * n_states + sb, span + 1 + np.int64(code)]
+                sa, sb, xa, xb, xx, reach = _fields(x)
+                da += xa
+                db += xb
+                dd += xx
+                t += 1
+                if reach > 0:
+                    break
+        _add_counts(joint, u, n_turns, da, db, dd)
+
+
+@njit(cache=True)
+def _quiet_pays(n_runs: int, n_states: int, turns: int, noise: float, misread: float) -> bool:
+    """Whether the quiet path is worth its tables: states fit 8 bits, the tables fit
+    :data:`QUIET_TABLE_ENTRIES` and take fewer entries than the units have turns, and at least
+    half the turns are free of mistakes and misreadings."""
+    entries = n_runs * n_states * n_states * (QUIET_SPAN + 1 + N_EVENTS)
+    quiet = (1.0 - noise) ** 2 * (1.0 - misread) ** 2
+    return n_states <= 255 and entries <= QUIET_TABLE_ENTRIES and entries <= turns and quiet >= 0.5
+
+
+@njit(cache=True)
+def _coin_cuts(threshold: np.ndarray, random: np.ndarray, n_machines: int) -> np.ndarray:
+    """Each machine's *coin cut*: 0 when no state of it draws, the cut its drawing states share
+    when they share one (its action is then a function of its state and one bit of the draw),
+    and 2⁶⁴ − 1 when they differ (the quiet path cannot play it)."""
+    n_states = random.shape[0] // n_machines
+    coin = np.zeros(n_machines, dtype=np.uint64)
+    mixed = np.uint64(0xFFFFFFFFFFFFFFFF)
+    for g in range(random.shape[0]):
+        m = g // n_states
+        if random[g] and coin[m] != mixed:
+            if coin[m] == np.uint64(0):
+                coin[m] = threshold[g]
+            elif coin[m] != threshold[g]:
+                coin[m] = mixed
+    return coin
+
+
+@njit(cache=True)
+def _subset(units: Bundle, pick: np.ndarray) -> tuple[np.ndarray, Bundle]:
+    """The units where ``pick`` is true (their indices, and their rows of every unit array)."""
+    idx = np.nonzero(pick)[0]
+    unit_a, unit_b, unit_match, unit_rep, unit_turns = units
+    return idx, (unit_a[idx], unit_b[idx], unit_match[idx], unit_rep[idx], unit_turns[idx])
+
+
+@njit(cache=True)
+def _add_rows(joint: np.ndarray, idx: np.ndarray, part: np.ndarray) -> None:
+    for q in range(idx.shape[0]):
+        joint[idx[q]] += part[q]
+
+
+@njit(cache=True)
+def _play_two_action(
+    flat: Bundle, init: np.ndarray, units: Bundle, cuts: Bundle, rates: Bundle, joint: np.ndarray
+) -> int:  # fmt: skip
+    """Every unit of a two-action game on the path that suits it: between two machines that never
+    draw, the quiet path when its tables pay (:func:`_quiet_pays`), else the lockstep path. Both
+    give the same counts; this only decides the speed. Returns how many units took the quiet
+    path.
+
+    The quiet path also plays machines with a coin (:func:`_coin_cuts`), exactly, but a unit
+    with a state that draws every turn makes one dependent look-up per turn, which measured
+    slower than the lockstep path's two interleaved units (random against tit-for-tat: 13 against
+    10 ns a turn on one thread); so only machines that never draw are sent there."""
+    threshold, random, _, n_states = flat
+    noise, misread = rates
+    unit_a, unit_b = units[0], units[1]
+    coin = _coin_cuts(threshold, random, init.shape[0])
+    sure = coin == np.uint64(0)
+    pick = sure[unit_a] & sure[unit_b]
+    quiet_turns = np.sum(units[4][pick])
+    if quiet_turns == 0:
+        _play_two(flat, init, units, cuts, joint)
+        return 0
+    idx, sub = _subset(units, pick)
+    run_of, run_a, run_b = _runs(sub[0], sub[1])
+    if not _quiet_pays(run_a.shape[0], n_states, quiet_turns, noise, misread):
+        _play_two(flat, init, units, cuts, joint)
+        return 0
+    table = _quiet_tables(flat, run_a, run_b, QUIET_SPAN)
+    if idx.shape[0] == unit_a.shape[0]:
+        _play_quiet(n_states, init, units, cuts, (run_of, table, coin), joint)
+        return int(idx.shape[0])
+    part = np.zeros((idx.shape[0], 2, 2), dtype=np.int64)
+    _play_quiet(n_states, init, sub, cuts, (run_of, table, coin), part)
+    _add_rows(joint, idx, part)
+    idx, sub = _subset(units, ~pick)
+    part = np.zeros((idx.shape[0], 2, 2), dtype=np.int64)
+    _play_two(flat, init, sub, cuts, part)
+    _add_rows(joint, idx, part)
+    return int(unit_a.shape[0] - idx.shape[0])
+
+
 @njit(cache=True, parallel=True)
 def play_units(machines: Bundle, units: Bundle, draws: Bundle, out: Bundle) -> None:
     """Play every unit; add joint executed-action counts into ``joint[u, x_a, x_b]``.
@@ -220,7 +567,8 @@ def play_units(machines: Bundle, units: Bundle, draws: Bundle, out: Bundle) -> N
     if k == 2 and not record:
         threshold, random, nxt = _flatten_two(cum, det, trans)
         flat = (threshold, random, nxt, np.int64(det.shape[1]))
-        _play_two(flat, init, units, (_cut(noise), _cut(misread), seed), joint)
+        cuts = (_cut(noise), _cut(misread), seed)
+        _play_two_action(flat, init, units, cuts, (noise, misread), joint)
         return
     for u in prange(unit_a.shape[0]):
         ma = unit_a[u]
