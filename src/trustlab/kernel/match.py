@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit, parallel_chunksize, prange
 from numba.cpython.unsafe.numbers import trailing_zeros as _trailing_zeros
 
-from trustlab.kernel.rng import base_key, child_key, uniform_pair
+from trustlab.kernel.rng import base_key, child_key, child_state, child_stride, mix64, uniform_pair
 
 __all__ = ["Bundle", "play_pairs", "play_units", "seat_sums"]
 
@@ -269,7 +269,7 @@ def _action(threshold: np.ndarray, random: np.ndarray, g: int, coin: int) -> int
 N_EVENTS = 64
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def _quiet_tables(
     flat: Bundle, run_a: np.ndarray, run_b: np.ndarray, span: int
 ) -> np.ndarray:  # fmt: skip
@@ -294,7 +294,7 @@ def _quiet_tables(
     jn = n_states * n_states
     width = span + 1 + N_EVENTS
     table = np.zeros((run_a.shape[0], jn, width), dtype=np.uint64)
-    for r in prange(run_a.shape[0]):
+    for r in range(run_a.shape[0]):
         ba = run_a[r] * n_states
         bb = run_b[r] * n_states
         reach = np.zeros(jn, dtype=np.int64)
@@ -337,12 +337,14 @@ def _quiet_tables(
     return table
 
 
-@njit(cache=True, inline="always")
-def _events(key: np.uint64, t0: int | np.int64, cuts: Bundle) -> tuple[np.uint64, ...]:
-    """The events of turns ``t0 … t0 + 63`` from their draws alone (those :func:`_turn_two`
-    makes; hashing only, vectorised by the compiler): one bit per turn (bit ``i`` for turn
-    ``t0 + i``) in each of ``noisy`` (a mistake or a misreading), a's and b's mistakes, a's and
-    b's misreadings, a's and b's draws below their coin cuts.
+@njit(cache=True)
+def _events(
+    key: np.uint64, t0: int | np.int64, n: int | np.int64, cuts: Bundle
+) -> tuple[np.uint64, ...]:  # fmt: skip
+    """The events of the ``n ≤ 64`` turns ``t0 … t0 + n − 1`` from their draws alone (those
+    :func:`_turn_two` makes; hashing only, vectorised by the compiler): one bit per turn (bit
+    ``i`` for turn ``t0 + i``; 0 past ``n``) in each of ``noisy`` (a mistake or a misreading),
+    a's and b's mistakes, a's and b's misreadings, a's and b's draws below their coin cuts.
 
     ``cuts = (noise, misread, coin_a, coin_b)``; a zero cut makes no event of its kind.
     """
@@ -350,22 +352,37 @@ def _events(key: np.uint64, t0: int | np.int64, cuts: Bundle) -> tuple[np.uint64
     zero = np.uint64(0)
     low = np.uint64(0xFFFFFFFF)
     hi = np.uint64(32)
-    c0 = 4 * t0
+    # the draws of turn t0 + i are children 4(t0 + i) + {0: a, 1: a sees, 2: b, 3: b sees}
+    x0 = child_state(key, np.int64(4 * t0))
+    step = child_stride(np.int64(4))
+    one = child_stride(np.int64(1))
+    two = child_stride(np.int64(2))
     fa = fb = ma = mb = ca = cb = zero
-    if noise > zero or coin_a > zero or coin_b > zero:
-        for i in range(64):
-            ha = child_key(key, np.int64(c0 + 4 * i))
-            hb = child_key(key, np.int64(c0 + 4 * i + 2))
+    if coin_a > zero or coin_b > zero:
+        x = x0
+        for i in range(n):
+            ha = mix64(x)
+            hb = mix64(x + two)
             bit = np.uint64(i)
             fa |= np.uint64((ha & low) < noise) << bit
             fb |= np.uint64((hb & low) < noise) << bit
             ca |= np.uint64((ha >> hi) < coin_a) << bit
             cb |= np.uint64((hb >> hi) < coin_b) << bit
-    if misread > zero:
-        for i in range(64):
+            x += step
+    elif noise > zero:
+        x = x0
+        for i in range(n):
             bit = np.uint64(i)
-            ma |= np.uint64((child_key(key, np.int64(c0 + 4 * i + 1)) >> hi) < misread) << bit
-            mb |= np.uint64((child_key(key, np.int64(c0 + 4 * i + 3)) >> hi) < misread) << bit
+            fa |= np.uint64((mix64(x) & low) < noise) << bit
+            fb |= np.uint64((mix64(x + two) & low) < noise) << bit
+            x += step
+    if misread > zero:
+        x = x0 + one
+        for i in range(n):
+            bit = np.uint64(i)
+            ma |= np.uint64((mix64(x) >> hi) < misread) << bit
+            mb |= np.uint64((mix64(x + two) >> hi) < misread) << bit
+            x += step
     return fa | fb | ma | mb, fa, fb, ma, mb, ca, cb
 
 
@@ -422,7 +439,7 @@ def _play_quiet(
         while t < n_turns:
             if windows and t >= w0 + WINDOW:
                 w0 = t
-                noisy, fa, fb, ma, mb, ca, cb = _events(key, t, draws)
+                noisy, fa, fb, ma, mb, ca, cb = _events(key, t, min(WINDOW, n_turns - t), draws)
             sa, sb, _, _, _, reach = _fields(x)
             if reach > 0:
                 stop = min(n_turns, t + reach)
@@ -465,12 +482,133 @@ def _play_quiet(
         _add_counts(joint, u, n_turns, da, db, dd)
 
 
+#: turns one look-up covers on the driven path (the look-up reads 3 bits a turn)
+DRIVEN_STEP = 3
+#: turns of one window on the driven path: the most whole steps in a 64-bit mask
+DRIVEN_WINDOW = 63
+_DRIVEN_INPUTS = 1 << (3 * DRIVEN_STEP)
+
+
 @njit(cache=True)
-def _quiet_pays(n_runs: int, n_states: int, turns: int, noise: float, misread: float) -> bool:
-    """Whether the quiet path is worth its tables: states fit 8 bits, the tables fit
-    :data:`QUIET_TABLE_ENTRIES` and take fewer entries than the units have turns, and at least
-    half the turns are free of mistakes and misreadings."""
-    entries = n_runs * n_states * n_states * (QUIET_SPAN + 1 + N_EVENTS)
+def _memoryless(trans: np.ndarray, init: np.ndarray, det: np.ndarray) -> np.ndarray:
+    """Each machine's action in a state it never leaves: the sure action of its initial state
+    when that state is absorbing (always-cooperate, always-defect), −1 when the absorbing state
+    draws (random), −2 when the machine can leave its initial state."""
+    n = init.shape[0]
+    out = np.full(n, -2, dtype=np.int64)
+    for m in range(n):
+        s0 = init[m]
+        stays = True
+        for x in range(2):
+            for o in range(2):
+                if trans[m, s0, x, o] != s0:
+                    stays = False
+        if stays:
+            out[m] = det[m, s0] if det[m, s0] >= 0 else -1
+    return out
+
+
+@njit(cache=True)
+def _driven_tables(flat: Bundle, run_x: np.ndarray) -> np.ndarray:
+    """Where :data:`DRIVEN_STEP` turns lead machine ``run_x[r]`` from each of its states, given
+    per turn what it sees, whether it makes a mistake and whether its draw falls below its coin
+    cut (:func:`_coin_cuts`): ``table[r, s · 2⁹ + (o | f << 3 | c << 6)]`` with bit ``i`` of
+    ``o``, ``f``, ``c`` for turn ``i``, holding the state after the steps (bits 0–7) and the
+    actions executed (bit ``8 + i`` for turn ``i``)."""
+    threshold, random, nxt, n_states = flat
+    table = np.zeros((run_x.shape[0], n_states * _DRIVEN_INPUTS), dtype=np.uint16)
+    for r in range(run_x.shape[0]):
+        base = run_x[r] * n_states
+        for s0 in range(n_states):
+            for inp in range(_DRIVEN_INPUTS):
+                s = s0
+                acts = 0
+                for i in range(DRIVEN_STEP):
+                    g = base + s
+                    x = _action(threshold, random, g, (inp >> (6 + i)) & 1) ^ ((inp >> (3 + i)) & 1)
+                    acts |= x << i
+                    s = nxt[4 * g + 2 * x + ((inp >> i) & 1)] - base
+                table[r, s0 * _DRIVEN_INPUTS + inp] = s | (acts << 8)
+    return table
+
+
+@njit(cache=True, inline="always")
+def _popcount(x: np.uint64) -> np.int64:
+    """The number of one bits of ``x`` (SWAR)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+@njit(cache=True, parallel=True)
+def _play_driven(
+    n_states: int, init: np.ndarray, units: Bundle, cuts: Bundle, runs: Bundle, joint: np.ndarray
+) -> None:  # fmt: skip
+    """The two-action path for a unit against a machine that never leaves its state.
+
+    Such a machine's executed actions are a function of the draws alone, and so is everything
+    its opponent (the *driven* machine, with at most one coin cut) sees: each unit finds 63
+    turns of events at a time (:func:`_events`), derives both players' inputs as bit masks, and
+    moves the driven machine :data:`DRIVEN_STEP` turns per look-up in ``table``
+    (:func:`_driven_tables`); counts are popcounts of the action masks. The draws and decisions
+    are :func:`_turn_two`'s, so the counts are bit for bit those of :func:`_play_two`.
+
+    ``runs = (run_of, table, coin, fixed, driven_a)``: each unit's run, the runs' tables, each
+    machine's coin cut and fixed action (:func:`_memoryless`), and per run whether the driven
+    machine is player a.
+    """
+    unit_a, unit_b, unit_match, unit_rep, unit_turns = units
+    noise, misread, seed = cuts
+    run_of, table, coin, fixed, driven_a = runs
+    zero = np.uint64(0)
+    ones = np.uint64(0xFFFFFFFFFFFFFFFF)
+    seven = np.uint64(7)
+    for u in prange(unit_a.shape[0]):
+        r = run_of[u]
+        a_driven = driven_a[r]
+        mx = unit_a[u] if a_driven else unit_b[u]
+        mr = unit_b[u] if a_driven else unit_a[u]
+        draws = (noise, misread, coin[unit_a[u]], coin[unit_b[u]])
+        key = base_key(seed, unit_match[u], unit_rep[u])
+        n_turns = unit_turns[u]
+        s = np.int64(init[mx])
+        nx = nr = nn = np.int64(0)
+        for w0 in range(0, n_turns, DRIVEN_WINDOW):
+            n_valid = min(DRIVEN_WINDOW, n_turns - w0)
+            _, fa, fb, ma, mb, ca, cb = _events(key, np.int64(w0), n_valid, draws)
+            fx, mxr, cx, fr, cr = (fa, ma, ca, fb, cb) if a_driven else (fb, mb, cb, fa, ca)
+            act_r = ones if fixed[mr] == 1 else (zero if fixed[mr] == 0 else ~cr)
+            xr = act_r ^ fr  # the fixed machine's executed actions
+            seen = xr ^ mxr  # what the driven machine sees
+            acts = zero
+            for i in range(0, n_valid, DRIVEN_STEP):
+                b = np.uint64(i)
+                inp = (
+                    ((seen >> b) & seven)
+                    | (((fx >> b) & seven) << np.uint64(3))
+                    | (((cx >> b) & seven) << np.uint64(6))
+                )
+                e = table[r, s * _DRIVEN_INPUTS + np.int64(inp)]
+                s = np.int64(e & 0xFF)
+                acts |= np.uint64(e >> 8) << b
+            valid = (np.uint64(1) << np.uint64(n_valid)) - np.uint64(1)
+            acts &= valid
+            xr &= valid
+            nx += _popcount(acts)
+            nr += _popcount(xr)
+            nn += _popcount(acts & xr)
+        if a_driven:
+            _add_counts(joint, u, n_turns, nx, nr, nn)
+        else:
+            _add_counts(joint, u, n_turns, nr, nx, nn)
+
+
+@njit(cache=True)
+def _tables_pay(entries: int, n_states: int, turns: int, noise: float, misread: float) -> bool:
+    """Whether a table path is worth tables of ``entries`` entries: states fit 8 bits, the tables
+    fit :data:`QUIET_TABLE_ENTRIES` and take fewer entries than the units have turns, and at
+    least half the turns are free of mistakes and misreadings."""
     quiet = (1.0 - noise) ** 2 * (1.0 - misread) ** 2
     return n_states <= 255 and entries <= QUIET_TABLE_ENTRIES and entries <= turns and quiet >= 0.5
 
@@ -503,53 +641,108 @@ def _subset(units: Bundle, pick: np.ndarray) -> tuple[np.ndarray, Bundle]:
 
 @njit(cache=True)
 def _add_rows(joint: np.ndarray, idx: np.ndarray, part: np.ndarray) -> None:
+    """``joint[idx[q]] += part[q]`` for two-action counts, element by element (no views)."""
     for q in range(idx.shape[0]):
-        joint[idx[q]] += part[q]
+        u = idx[q]
+        joint[u, 0, 0] += part[q, 0, 0]
+        joint[u, 0, 1] += part[q, 0, 1]
+        joint[u, 1, 0] += part[q, 1, 0]
+        joint[u, 1, 1] += part[q, 1, 1]
 
 
 @njit(cache=True)
-def _play_two_action(
-    flat: Bundle, init: np.ndarray, units: Bundle, cuts: Bundle, rates: Bundle, joint: np.ndarray
-) -> int:  # fmt: skip
-    """Every unit of a two-action game on the path that suits it: between two machines that never
-    draw, the quiet path when its tables pay (:func:`_quiet_pays`), else the lockstep path. Both
-    give the same counts; this only decides the speed. Returns how many units took the quiet
-    path.
-
-    The quiet path also plays machines with a coin (:func:`_coin_cuts`), exactly, but a unit
-    with a state that draws every turn makes one dependent look-up per turn, which measured
-    slower than the lockstep path's two interleaved units (random against tit-for-tat: 13 against
-    10 ns a turn on one thread); so only machines that never draw are sent there."""
-    threshold, random, _, n_states = flat
-    noise, misread = rates
+def _paths(flat: Bundle, machines: Bundle, units: Bundle, noisy: bool) -> tuple[np.ndarray, ...]:
+    """Which path plays each unit (0 lockstep, 1 quiet, 2 driven; see :func:`_play_two_action`),
+    and each machine's coin cut (:func:`_coin_cuts`) and fixed action (:func:`_memoryless`)."""
+    threshold, random, _, _ = flat
+    _, det, trans, init = machines
     unit_a, unit_b = units[0], units[1]
     coin = _coin_cuts(threshold, random, init.shape[0])
+    fixed = _memoryless(trans, init, det)
     sure = coin == np.uint64(0)
-    pick = sure[unit_a] & sure[unit_b]
-    quiet_turns = np.sum(units[4][pick])
-    if quiet_turns == 0:
-        _play_two(flat, init, units, cuts, joint)
-        return 0
+    playable = coin != np.uint64(0xFFFFFFFFFFFFFFFF)
+    path = np.zeros(unit_a.shape[0], dtype=np.int8)
+    for u in range(unit_a.shape[0]):
+        a = unit_a[u]
+        b = unit_b[u]
+        both_sure = sure[a] and sure[b]
+        if playable[a] and playable[b] and (fixed[a] != -2 or fixed[b] != -2):
+            path[u] = 2 if noisy or not both_sure else 1
+        elif both_sure:
+            path[u] = 1
+    return path, coin, fixed
+
+
+def _play_part(
+    flat: Bundle, init: np.ndarray, units: Bundle, cuts: Bundle, rates: Bundle, joint: np.ndarray,
+    pick: np.ndarray, which: int, aux: Bundle,
+) -> bool:  # fmt: skip
+    """Play the units where ``pick`` holds on path ``which`` (1 quiet, 2 driven) into their rows
+    of ``joint``, if that path's tables pay (:func:`_tables_pay`); False (nothing played) when
+    they do not."""
+    n_states = int(flat[3])
+    noise, misread = rates
+    coin, fixed = aux
     idx, sub = _subset(units, pick)
+    turns = int(sub[4].sum())
     run_of, run_a, run_b = _runs(sub[0], sub[1])
-    if not _quiet_pays(run_a.shape[0], n_states, quiet_turns, noise, misread):
-        _play_two(flat, init, units, cuts, joint)
-        return 0
-    table = _quiet_tables(flat, run_a, run_b, QUIET_SPAN)
-    if idx.shape[0] == unit_a.shape[0]:
-        _play_quiet(n_states, init, units, cuts, (run_of, table, coin), joint)
-        return int(idx.shape[0])
     part = np.zeros((idx.shape[0], 2, 2), dtype=np.int64)
-    _play_quiet(n_states, init, sub, cuts, (run_of, table, coin), part)
+    if which == 1:
+        entries = run_a.shape[0] * n_states * n_states * (QUIET_SPAN + 1 + N_EVENTS)
+        if not _tables_pay(entries, n_states, turns, noise, misread):
+            return False
+        table = _quiet_tables(flat, run_a, run_b, QUIET_SPAN)
+        _play_quiet(flat[3], init, sub, cuts, (run_of, table, coin), part)
+    else:
+        # (the driven path's cost does not grow with the noise)
+        if not _tables_pay(run_a.shape[0] * n_states * _DRIVEN_INPUTS, n_states, turns, 0.0, 0.0):
+            return False
+        driven_a = fixed[run_b] != -2
+        dtable = _driven_tables(flat, np.where(driven_a, run_a, run_b))
+        _play_driven(flat[3], init, sub, cuts, (run_of, dtable, coin, fixed, driven_a), part)
     _add_rows(joint, idx, part)
-    idx, sub = _subset(units, ~pick)
-    part = np.zeros((idx.shape[0], 2, 2), dtype=np.int64)
-    _play_two(flat, init, sub, cuts, part)
-    _add_rows(joint, idx, part)
-    return int(unit_a.shape[0] - idx.shape[0])
+    return True
 
 
-@njit(cache=True, parallel=True)
+def _play_two_action(
+    flat: Bundle, machines: Bundle, units: Bundle, cuts: Bundle, rates: Bundle, joint: np.ndarray
+) -> tuple[int, int]:  # fmt: skip
+    """Every unit of a two-action game on the path that suits it; all give the same counts, this
+    only decides the speed. Returns how many units took the quiet and the driven path.
+
+    * **driven** (:func:`_play_driven`): one machine never leaves its state (always-cooperate,
+      always-defect, random) and each has at most one coin cut, unless both never draw and
+      there is no noise (then a match is a few quiet look-ups);
+    * **quiet** (:func:`_play_quiet`): both machines never draw. The quiet path also plays
+      machines with a coin exactly, but a state that draws every turn costs a dependent look-up
+      per turn, measured slower than the lockstep path (random against tit-for-tat: 13 against
+      10 ns a turn on one thread), so such units go elsewhere;
+    * **lockstep** (:func:`_play_two`): the rest, and any unit whose path's tables do not pay.
+
+    Plain Python choosing among compiled kernels, each its own entry point: compiled into one
+    function they took a minute to compile from a cold cache (each parallel kernel is compiled
+    again inside every compiled caller), and only the paths a call uses are compiled.
+    """
+    noise, misread = rates
+    path, coin, fixed = _paths(flat, machines, units, noise > 0.0 or misread > 0.0)
+    played = np.zeros(path.shape[0], dtype=np.bool_)
+    n_played = [0, 0]
+    for which in (1, 2):
+        pick = path == which
+        if pick.any() and _play_part(flat, machines[3], units, cuts, rates, joint, pick, which,
+                                     (coin, fixed)):  # fmt: skip
+            played |= pick
+            n_played[which - 1] = int(pick.sum())
+    if not played.any():
+        _play_two(flat, machines[3], units, cuts, joint)
+    elif not played.all():
+        idx, sub = _subset(units, ~played)
+        part = np.zeros((idx.shape[0], 2, 2), dtype=np.int64)
+        _play_two(flat, machines[3], sub, cuts, part)
+        _add_rows(joint, idx, part)
+    return n_played[0], n_played[1]
+
+
 def play_units(machines: Bundle, units: Bundle, draws: Bundle, out: Bundle) -> None:
     """Play every unit; add joint executed-action counts into ``joint[u, x_a, x_b]``.
 
@@ -557,19 +750,30 @@ def play_units(machines: Bundle, units: Bundle, draws: Bundle, out: Bundle) -> N
     ``out = (joint, history)``: ``joint`` of shape ``(n_units, k, k)`` (added to, never cleared),
     ``history`` either of shape ``(n_units, max_turns, 2, 3)`` — per turn and player the
     intended, executed and observed action — or of shape ``(0, 0, 2, 3)`` to record nothing.
+    Two-action games without a history take the two-action paths (:func:`_play_two_action`),
+    everything else the general path (:func:`_play_general`).
     """
+    joint, history = out
+    cum, det, trans, _ = machines
+    noise, misread, seed = draws
+    if cum.shape[2] == 2 and history.shape[0] == 0:
+        threshold, random, nxt = _flatten_two(cum, det, trans)
+        flat = (threshold, random, nxt, np.int64(det.shape[1]))
+        cuts = (_cut(noise), _cut(misread), np.uint64(seed))
+        _play_two_action(flat, machines, units, cuts, (noise, misread), joint)
+        return
+    _play_general(machines, units, (float(noise), float(misread), np.uint64(seed)), out)
+
+
+@njit(cache=True, parallel=True)
+def _play_general(machines: Bundle, units: Bundle, draws: Bundle, out: Bundle) -> None:
+    """The general path of :func:`play_units`: any number of actions, history recorded or not."""
     joint, history = out
     cum, det, trans, init = machines
     unit_a, unit_b, unit_match, unit_rep, unit_turns = units
     noise, misread, seed = draws
     k = np.int64(cum.shape[2])
     record = history.shape[0] > 0
-    if k == 2 and not record:
-        threshold, random, nxt = _flatten_two(cum, det, trans)
-        flat = (threshold, random, nxt, np.int64(det.shape[1]))
-        cuts = (_cut(noise), _cut(misread), seed)
-        _play_two_action(flat, init, units, cuts, (noise, misread), joint)
-        return
     for u in prange(unit_a.shape[0]):
         ma = unit_a[u]
         mb = unit_b[u]
@@ -747,9 +951,10 @@ def play_pairs(
     seat totals (as :func:`seat_sums`), turns and cooperative turns; zero rows keep nothing.
     Memory is the block's: nothing here grows with the tournament's repetitions unless asked.
 
-    Plain Python calling three compiled functions, on purpose: a parallel function (here
-    :func:`play_units`) called from two cached compiled functions crashed Numba 0.68 once both
-    callers were loaded from the on-disk cache; its only callers are therefore Python.
+    Plain Python calling compiled functions, on purpose: a parallel kernel called from two cached
+    compiled functions crashed Numba 0.68 once both callers were loaded from the on-disk cache,
+    and every compiled caller compiles its parallel callees again; the parallel kernels' only
+    callers are therefore Python.
     """
     pair_a, pair_b, pair_match, reps, lo, hi, turns = block
     k = machines[0].shape[2]

@@ -10,6 +10,8 @@ forms, and nowhere else:
 
 * **child keys** — ``child_key(key, i) = mix64(key + (i + 1)·GAMMA)``, the i-th output of the
   SplitMix64 stream at ``key``: the key of child i (a turn, a step, an agent) of a keyed unit;
+  compiled loops over consecutive children may step the state instead (``child_state``, then
+  ``+ child_stride(d)`` per step of ``d`` children, then ``mix64``), which vectorises;
 * **unit keys** — ``base_key(seed, match, repetition)``, the child of the child of the seed's
   root key ``mix64(seed + GAMMA)``;
 * **seeds** — :func:`derive_seed`, the one way to derive an independent seed for a purpose (the
@@ -37,6 +39,8 @@ __all__ = [
     "child_key",
     "child_key_np",
     "child_key_py",
+    "child_state",
+    "child_stride",
     "derive_seed",
     "mix64",
     "mix64_np",
@@ -137,6 +141,20 @@ def mix64(x: np.uint64) -> np.uint64:
 def child_key(key: np.uint64, i: np.int64) -> np.uint64:
     """Compiled :func:`child_key_py`."""
     return mix64(key + np.uint64(i + 1) * np.uint64(GAMMA))
+
+
+@njit(cache=True, inline="always")
+def child_state(key: np.uint64, i: np.int64) -> np.uint64:
+    """The state whose :func:`mix64` is child ``i``'s key: ``child_key(key, i) ==
+    mix64(child_state(key, i))``; the state of child ``i + d`` is this plus
+    :func:`child_stride` ``(d)``."""
+    return key + np.uint64(i + 1) * np.uint64(GAMMA)
+
+
+@njit(cache=True, inline="always")
+def child_stride(d: np.int64) -> np.uint64:
+    """How far apart the states of children ``d`` apart are (wrapping): ``d·GAMMA``."""
+    return np.uint64(d) * np.uint64(GAMMA)
 
 
 @njit(cache=True, inline="always")

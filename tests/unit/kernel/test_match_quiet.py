@@ -1,10 +1,11 @@
-"""The quiet path of the match kernel gives the counts of the lockstep path, bit for bit.
+"""The table paths of the match kernel give the counts of the lockstep path, bit for bit.
 
 The quiet path finds each unit's events (mistakes, misreadings, draws below a coin cut) 64
 turns at a time from the draws alone and crosses the turns with table look-ups
-(``_quiet_tables``). Units longer than the window and the tables' span, rates from zero to high,
-machines with and without states that draw, and mixed sets of units (some on each path) are all
-compared with ``_play_two`` and with the reference interpreter.
+(``_quiet_tables``); the driven path plays a machine against one that never leaves its state, 3
+turns per look-up (``_driven_tables``). Units longer than the windows and the tables' span,
+rates from zero to high, machines with and without states that draw, and mixed sets of units
+(some on each path) are all compared with ``_play_two`` and with the reference interpreter.
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ from strategies import machines, noise_rates, seeds
 from trustlab.domain.characters.machine import StateMachine, play_reference
 from trustlab.domain.play import pack
 from trustlab.kernel.match import (
+    _DRIVEN_INPUTS,
+    DRIVEN_WINDOW,
     N_EVENTS,
     QUIET_SPAN,
     WINDOW,
     _coin_cuts,
     _cut,
+    _driven_tables,
     _flatten_two,
+    _memoryless,
+    _play_driven,
     _play_quiet,
     _play_two,
     _play_two_action,
-    _quiet_pays,
     _quiet_tables,
     _runs,
+    _tables_pay,
 )
 
 MIXED = (1 << 64) - 1
@@ -119,6 +125,7 @@ def test_mixed_units_take_both_paths_and_give_the_lockstep_counts(
 ) -> None:
     ms = sure + drawing
     flat, init, cuts = _bundles(ms, noise, 0.0, seed)
+    machines_ = pack(ms, 2).bundle
     pairs = [(i, j) for i in range(len(ms)) for j in range(len(ms))]
     reps = 40
     a = np.repeat([i for i, _ in pairs], reps).astype(np.int64)
@@ -128,13 +135,20 @@ def test_mixed_units_take_both_paths_and_give_the_lockstep_counts(
     turns = np.full(a.shape[0], 400, dtype=np.int64)
     units = (a, b, match, rep, turns)
     joint = np.zeros((a.shape[0], 2, 2), dtype=np.int64)
-    n_quiet = _play_two_action(flat, init, units, cuts, (noise, 0.0), joint)
+    n_quiet, n_driven = _play_two_action(flat, machines_, units, cuts, (noise, 0.0), joint)
     lockstep = np.zeros_like(joint)
     _play_two(flat, init, units, cuts, lockstep)
     np.testing.assert_array_equal(joint, lockstep)
-    sure_machine = _coin_cuts(flat[0], flat[1], len(ms)) == np.uint64(0)
-    # exactly the units between two machines that never draw
-    assert n_quiet == reps * int(sure_machine.sum()) ** 2
+    coin = _coin_cuts(flat[0], flat[1], len(ms))
+    fixed = _memoryless(machines_[2], machines_[3], machines_[1])
+    playable = coin != np.uint64(MIXED)
+    never = coin == np.uint64(0)  # machines that never draw
+    driven = [
+        playable[i] and playable[j] and (fixed[i] != -2 or fixed[j] != -2) and
+        (noise > 0 or not (never[i] and never[j])) for i, j in pairs
+    ]  # fmt: skip
+    quiet = [never[i] and never[j] and not d for (i, j), d in zip(pairs, driven, strict=True)]
+    assert (n_quiet, n_driven) == (reps * sum(quiet), reps * sum(driven))
 
 
 def test_coin_cuts_tell_sure_coin_and_mixed_machines_apart() -> None:
@@ -147,13 +161,13 @@ def test_coin_cuts_tell_sure_coin_and_mixed_machines_apart() -> None:
     assert _coin_cuts(flat[0], flat[1], 3).tolist() == [0, int(_cut(0.5)), MIXED]
 
 
-def test_quiet_tables_only_when_they_pay() -> None:
+def test_tables_only_when_they_pay() -> None:
     entries = 9 * 9 * (QUIET_SPAN + 1 + N_EVENTS)
-    assert _quiet_pays(1, 9, 10 * entries, 0.05, 0.0)
-    assert not _quiet_pays(1, 9, entries - 1, 0.05, 0.0)  # the tables would cost more than play
-    assert not _quiet_pays(1, 9, 10 * entries, 0.2, 0.2)  # fewer than half the turns are quiet
-    assert not _quiet_pays(1, 256, 1 << 40, 0.0, 0.0)  # states must fit 8 bits
-    assert not _quiet_pays(10**6, 9, 1 << 40, 0.0, 0.0)  # tables past their memory cap
+    assert _tables_pay(entries, 9, 10 * entries, 0.05, 0.0)
+    assert not _tables_pay(entries, 9, entries - 1, 0.05, 0.0)  # tables would cost more than play
+    assert not _tables_pay(entries, 9, 10 * entries, 0.2, 0.2)  # under half the turns are quiet
+    assert not _tables_pay(entries, 256, 1 << 40, 0.0, 0.0)  # states must fit 8 bits
+    assert not _tables_pay(1 << 23, 9, 1 << 40, 0.0, 0.0)  # tables past their memory cap
 
 
 def test_long_quiet_stretches_cross_the_span_exactly() -> None:
@@ -176,3 +190,82 @@ def test_long_quiet_stretches_cross_the_span_exactly() -> None:
     _play_quiet(flat[3], init, units, cuts, (run_of, table, coin), joint)
     # turn 1: C/C; turn 2: C/D; from turn 3 grim defects, the probe cooperates
     np.testing.assert_array_equal(joint[0], [[1, 1], [998, 0]])
+
+
+@st.composite
+def memoryless_machines(draw: st.DrawFn) -> StateMachine:
+    """A machine that never leaves its initial state: sure (always one action) or a coin; its
+    other states (never reached) may be anything with the same coin."""
+    m = draw(coin_machines(max_states=3))
+    p = draw(st.sampled_from((1.0, 0.0, 0.5, 0.3)))
+    policy = np.array(m.policy)
+    drawing = (policy > 0.0).all(axis=1)
+    coin = policy[drawing][0] if drawing.any() else np.array([p, 1.0 - p])
+    s0 = m.initial_state
+    policy[s0] = coin if 0.0 < p < 1.0 else [p, 1.0 - p]
+    transition = np.array(m.transition)
+    transition[s0] = s0
+    return StateMachine(policy, transition, s0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fixed=memoryless_machines(),
+    other=coin_machines(),
+    fixed_is_a=st.booleans(),
+    data=st.data(),
+    noise=st.one_of(st.just(0.0), noise_rates(0.3)),
+    misread=st.one_of(st.just(0.0), noise_rates(0.3)),
+    seed=seeds(),
+)
+def test_driven_path_equals_lockstep_path_and_reference(
+    fixed: StateMachine, other: StateMachine, fixed_is_a: bool, data: st.DataObject,
+    noise: float, misread: float, seed: int,
+) -> None:  # fmt: skip
+    ms = [fixed, other] if fixed_is_a else [other, fixed]
+    flat, init, cuts = _bundles(ms, noise, misread, seed)
+    machines_ = pack(ms, 2).bundle
+    coin = _coin_cuts(flat[0], flat[1], 2)
+    assert (coin != np.uint64(MIXED)).all()
+    marks = _memoryless(machines_[2], machines_[3], machines_[1])
+    assert marks[0 if fixed_is_a else 1] != -2
+    units = _units(data, 2, 3 * DRIVEN_WINDOW + 5)
+    units = (np.zeros_like(units[0]), np.ones_like(units[1]), *units[2:])  # a = ms[0], b = ms[1]
+    run_of, run_a, run_b = _runs(units[0], units[1])
+    driven_a = marks[run_b] != -2
+    table = _driven_tables(flat, np.where(driven_a, run_a, run_b))
+    joint = np.zeros((units[0].shape[0], 2, 2), dtype=np.int64)
+    _play_driven(flat[3], init, units, cuts, (run_of, table, coin, marks, driven_a), joint)
+    lockstep = np.zeros_like(joint)
+    _play_two(flat, init, units, cuts, lockstep)
+    np.testing.assert_array_equal(joint, lockstep)
+    u = data.draw(st.integers(0, units[0].shape[0] - 1), label="unit checked by the reference")
+    ref = _reference_joint(
+        ms[0], ms[1], int(units[4][u]), noise=noise, misread=misread, seed=seed,
+        match=int(units[2][u]), repetition=int(units[3][u]),
+    )  # fmt: skip
+    np.testing.assert_array_equal(joint[u], ref)
+
+
+def test_memoryless_machines_are_those_that_never_leave_their_state() -> None:
+    stay = np.zeros((1, 2, 2), dtype=np.int32)
+    always_c = StateMachine(np.array([[1.0, 0.0]]), stay, 0)
+    coin = StateMachine(np.array([[0.5, 0.5]]), stay, 0)
+    tit_for_tat = StateMachine(
+        np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[[0, 1], [0, 1]], [[0, 1], [0, 1]]]), 0
+    )
+    _, det, trans, init = pack([always_c, coin, tit_for_tat], 2).bundle
+    assert _memoryless(trans, init, det).tolist() == [0, -1, -2]
+
+
+def test_driven_tables_step_three_turns() -> None:
+    # tit-for-tat seeing D, C, D with no mistake and no coin: it plays C, D, C and ends in D
+    tit_for_tat = StateMachine(
+        np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[[0, 1], [0, 1]], [[0, 1], [0, 1]]]), 0
+    )
+    flat, _, _ = _bundles([tit_for_tat], 0.0, 0.0, 1)
+    table = _driven_tables(flat, np.array([0], dtype=np.int64))
+    seen = 0b101  # bit i: what it sees at turn i
+    entry = int(table[0, 0 * _DRIVEN_INPUTS + seen])
+    assert entry & 0xFF == 1  # it ends defecting
+    assert entry >> 8 == 0b010  # it defected at turn 1 only

@@ -112,6 +112,16 @@ def test_child_key_python_numpy_numba_are_bit_identical(key: int, i: int) -> Non
     assert int(rng.child_key_np(np.uint64(key), np.array([i]))[0]) == py
 
 
+@given(key=u64, i=st.integers(0, 1 << 40), d=st.integers(0, 1 << 20))
+def test_stepping_child_states_gives_the_child_keys(key: int, i: int, d: int) -> None:
+    # compiled loops step the state by child_stride instead of hashing each counter afresh
+    # (called from Python, the dispatcher returns a Python int: make it a uint64 again)
+    state = np.uint64(rng.child_state(np.uint64(key), np.int64(i)))
+    assert int(rng.mix64(state)) == rng.child_key_py(key, i)
+    ahead = np.uint64((int(state) + int(rng.child_stride(np.int64(d)))) & rng.MASK64)
+    assert int(rng.mix64(ahead)) == rng.child_key_py(key, i + d)
+
+
 @given(h=u64)
 def test_uniform53_python_numpy_numba_are_bit_identical(h: int) -> None:
     py = rng.uniform53_py(h)
