@@ -500,7 +500,7 @@ t2 = time.perf_counter()
 play_match("tit-for-tat", "random", turns=5, seed=0, history=True)
 t3 = time.perf_counter()
 hits = {n: [sum(f.stats.cache_hits.values()), sum(f.stats.cache_misses.values())]
-        for n, f in (("play_units", K.play_units), ("_play_two", K._play_two))}
+        for n, f in (("_play_general", K._play_general), ("_play_two", K._play_two))}
 import trustlab
 print(json.dumps({"import_seconds": t1 - t0, "first_tournament_seconds": t2 - t1,
                   "first_history_match_seconds": t3 - t2, "cache_hits_misses": hits,
@@ -744,7 +744,7 @@ def report(record: dict[str, Any]) -> None:
             cases += [("fresh clone, 1st", s["fresh_clone"]["first"]),
                       ("fresh clone, 2nd", s["fresh_clone"]["second"])]  # fmt: skip
         for label, p in cases:
-            hm = p["cache_hits_misses"]["play_units"]
+            hm = p["cache_hits_misses"]["_play_two"]
             t.add_row(label, f"{p['import_seconds']:.2f}", f"{p['first_tournament_seconds']:.2f}",
                       f"{p['first_history_match_seconds']:.2f}", f"{hm[0]}/{hm[1]}")  # fmt: skip
         console.print(t)
@@ -898,6 +898,11 @@ def main(argv: list[str] | None = None) -> int:
     record = _jsonable(record)
     report(record)
     if not args.no_save and not args.quick:
+        previous = RESULTS / "tournament.json"
+        if previous.exists():  # a full run keeps the last side-by-side check (--side-by-side)
+            kept = json.loads(previous.read_text()).get("peers_side_by_side")
+            if kept is not None:
+                record["peers_side_by_side"] = kept
         path = save_result("tournament", record)
         print(f"wrote {path}")
     return 0

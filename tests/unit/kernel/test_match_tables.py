@@ -3,9 +3,11 @@
 The quiet path finds each unit's events (mistakes, misreadings, draws below a coin cut) 64
 turns at a time from the draws alone and crosses the turns with table look-ups
 (``_quiet_tables``); the driven path plays a machine against one that never leaves its state, 3
-turns per look-up (``_driven_tables``). Units longer than the windows and the tables' span,
-rates from zero to high, machines with and without states that draw, and mixed sets of units
-(some on each path) are all compared with ``_play_two`` and with the reference interpreter.
+turns per look-up (``_driven_tables``); the joint path moves two machines that never draw 4 (or,
+with misreadings, 2) turns per look-up (``_joint_tables``). Units longer than the windows and
+the tables' span, rates from zero to high, machines with and without states that draw, and mixed
+sets of units (some on each path) are all compared with ``_play_two`` and with the reference
+interpreter.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from trustlab.domain.play import pack
 from trustlab.kernel.match import (
     _DRIVEN_INPUTS,
     DRIVEN_WINDOW,
+    JOINT_EVENTS,
     N_EVENTS,
     QUIET_SPAN,
     WINDOW,
@@ -29,8 +32,10 @@ from trustlab.kernel.match import (
     _cut,
     _driven_tables,
     _flatten_two,
+    _joint_tables,
     _memoryless,
     _play_driven,
+    _play_joint,
     _play_quiet,
     _play_two,
     _play_two_action,
@@ -135,7 +140,7 @@ def test_mixed_units_take_both_paths_and_give_the_lockstep_counts(
     turns = np.full(a.shape[0], 400, dtype=np.int64)
     units = (a, b, match, rep, turns)
     joint = np.zeros((a.shape[0], 2, 2), dtype=np.int64)
-    n_quiet, n_driven = _play_two_action(flat, machines_, units, cuts, (noise, 0.0), joint)
+    n_quiet, n_driven, n_joint = _play_two_action(flat, machines_, units, cuts, (noise, 0.0), joint)
     lockstep = np.zeros_like(joint)
     _play_two(flat, init, units, cuts, lockstep)
     np.testing.assert_array_equal(joint, lockstep)
@@ -147,8 +152,11 @@ def test_mixed_units_take_both_paths_and_give_the_lockstep_counts(
         playable[i] and playable[j] and (fixed[i] != -2 or fixed[j] != -2) and
         (noise > 0 or not (never[i] and never[j])) for i, j in pairs
     ]  # fmt: skip
-    quiet = [never[i] and never[j] and not d for (i, j), d in zip(pairs, driven, strict=True)]
-    assert (n_quiet, n_driven) == (reps * sum(quiet), reps * sum(driven))
+    both = [never[i] and never[j] and not d for (i, j), d in zip(pairs, driven, strict=True)]
+    eventful = 1.0 - (1.0 - noise) ** 2 > JOINT_EVENTS
+    expected = (0, reps * sum(both)) if eventful else (reps * sum(both), 0)
+    assert (n_quiet, n_joint) == expected
+    assert n_driven == reps * sum(driven)
 
 
 def test_coin_cuts_tell_sure_coin_and_mixed_machines_apart() -> None:
@@ -269,3 +277,32 @@ def test_driven_tables_step_three_turns() -> None:
     entry = int(table[0, 0 * _DRIVEN_INPUTS + seen])
     assert entry & 0xFF == 1  # it ends defecting
     assert entry >> 8 == 0b010  # it defected at turn 1 only
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    ms=st.lists(machines(2, max_states=5, stochastic=False), min_size=1, max_size=3),
+    data=st.data(),
+    noise=noise_rates(0.3),
+    misread=st.one_of(st.just(0.0), noise_rates(0.3)),
+    seed=seeds(),
+)
+def test_joint_path_equals_lockstep_path_and_reference(
+    ms: list[StateMachine], data: st.DataObject, noise: float, misread: float, seed: int
+) -> None:
+    flat, init, cuts = _bundles(ms, noise, misread, seed)
+    units = _units(data, len(ms), 3 * WINDOW + 5)
+    run_of, run_a, run_b = _runs(units[0], units[1])
+    per = 2 if misread > 0.0 else 4
+    table = _joint_tables(flat, run_a, run_b, per)
+    joint = np.zeros((units[0].shape[0], 2, 2), dtype=np.int64)
+    _play_joint(flat[3], init, units, cuts, (run_of, table, np.int64(per)), joint)
+    lockstep = np.zeros_like(joint)
+    _play_two(flat, init, units, cuts, lockstep)
+    np.testing.assert_array_equal(joint, lockstep)
+    u = data.draw(st.integers(0, units[0].shape[0] - 1), label="unit checked by the reference")
+    ref = _reference_joint(
+        ms[units[0][u]], ms[units[1][u]], int(units[4][u]), noise=noise, misread=misread,
+        seed=seed, match=int(units[2][u]), repetition=int(units[3][u]),
+    )  # fmt: skip
+    np.testing.assert_array_equal(joint[u], ref)
