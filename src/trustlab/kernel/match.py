@@ -598,12 +598,10 @@ def _play_driven(
                 e = table[r, s * _DRIVEN_INPUTS + np.int64(inp)]
                 s = np.int64(e & 0xFF)
                 acts |= np.uint64(e >> 8) << b
-            valid = (np.uint64(1) << np.uint64(n_valid)) - np.uint64(1)
-            acts &= valid
-            xr &= valid
-            nx += _popcount(acts)
-            nr += _popcount(xr)
-            nn += _popcount(acts & xr)
+            x_x, x_r, x_xr = _count_window(acts, xr, n_valid)
+            nx += x_x
+            nr += x_r
+            nn += x_xr
         if a_driven:
             _add_counts(joint, u, n_turns, nx, nr, nn)
         else:

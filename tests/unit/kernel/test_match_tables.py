@@ -85,6 +85,24 @@ def _reference_joint(m_a: StateMachine, m_b: StateMachine, turns: int, **kw: obj
     return out
 
 
+def _assert_lockstep_and_reference(
+    counts: np.ndarray, ms: list[StateMachine], units: tuple[Any, ...], bundles: tuple[Any, ...],
+    data: st.DataObject, rates: tuple[float, float], seed: int,
+) -> None:  # fmt: skip
+    """``counts`` (from a table path) equal the lockstep path's on every unit, and the reference
+    interpreter's on one unit Hypothesis picks."""
+    flat, init, cuts = bundles
+    lockstep = np.zeros_like(counts)
+    _play_two(flat, init, units, cuts, lockstep)
+    np.testing.assert_array_equal(counts, lockstep)
+    u = data.draw(st.integers(0, units[0].shape[0] - 1), label="unit checked by the reference")
+    ref = _reference_joint(
+        ms[units[0][u]], ms[units[1][u]], int(units[4][u]), noise=rates[0], misread=rates[1],
+        seed=seed, match=int(units[2][u]), repetition=int(units[3][u]),
+    )  # fmt: skip
+    np.testing.assert_array_equal(counts[u], ref)
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     ms=st.lists(coin_machines(), min_size=1, max_size=3),
@@ -104,16 +122,10 @@ def test_quiet_path_equals_lockstep_path_and_reference(
     assert (coin != np.uint64(MIXED)).all()
     quiet = np.zeros((units[0].shape[0], 2, 2), dtype=np.int64)
     _play_quiet(flat[3], init, units, cuts, (run_of, table, coin), quiet)
-    lockstep = np.zeros_like(quiet)
-    _play_two(flat, init, units, cuts, lockstep)
-    np.testing.assert_array_equal(quiet, lockstep)
+    _assert_lockstep_and_reference(
+        quiet, ms, units, (flat, init, cuts), data, (noise, misread), seed
+    )
     np.testing.assert_array_equal(quiet.sum(axis=(1, 2)), units[4])
-    u = data.draw(st.integers(0, units[0].shape[0] - 1), label="unit checked by the reference")
-    ref = _reference_joint(
-        ms[units[0][u]], ms[units[1][u]], int(units[4][u]), noise=noise, misread=misread,
-        seed=seed, match=int(units[2][u]), repetition=int(units[3][u]),
-    )  # fmt: skip
-    np.testing.assert_array_equal(quiet[u], ref)
 
 
 @settings(max_examples=25, deadline=None)
@@ -244,15 +256,9 @@ def test_driven_path_equals_lockstep_path_and_reference(
     table = _driven_tables(flat, np.where(driven_a, run_a, run_b))
     joint = np.zeros((units[0].shape[0], 2, 2), dtype=np.int64)
     _play_driven(flat[3], init, units, cuts, (run_of, table, coin, marks, driven_a), joint)
-    lockstep = np.zeros_like(joint)
-    _play_two(flat, init, units, cuts, lockstep)
-    np.testing.assert_array_equal(joint, lockstep)
-    u = data.draw(st.integers(0, units[0].shape[0] - 1), label="unit checked by the reference")
-    ref = _reference_joint(
-        ms[0], ms[1], int(units[4][u]), noise=noise, misread=misread, seed=seed,
-        match=int(units[2][u]), repetition=int(units[3][u]),
-    )  # fmt: skip
-    np.testing.assert_array_equal(joint[u], ref)
+    _assert_lockstep_and_reference(
+        joint, ms, units, (flat, init, cuts), data, (noise, misread), seed
+    )
 
 
 def test_memoryless_machines_are_those_that_never_leave_their_state() -> None:
@@ -297,12 +303,6 @@ def test_joint_path_equals_lockstep_path_and_reference(
     table = _joint_tables(flat, run_a, run_b, per)
     joint = np.zeros((units[0].shape[0], 2, 2), dtype=np.int64)
     _play_joint(flat[3], init, units, cuts, (run_of, table, np.int64(per)), joint)
-    lockstep = np.zeros_like(joint)
-    _play_two(flat, init, units, cuts, lockstep)
-    np.testing.assert_array_equal(joint, lockstep)
-    u = data.draw(st.integers(0, units[0].shape[0] - 1), label="unit checked by the reference")
-    ref = _reference_joint(
-        ms[units[0][u]], ms[units[1][u]], int(units[4][u]), noise=noise, misread=misread,
-        seed=seed, match=int(units[2][u]), repetition=int(units[3][u]),
-    )  # fmt: skip
-    np.testing.assert_array_equal(joint[u], ref)
+    _assert_lockstep_and_reference(
+        joint, ms, units, (flat, init, cuts), data, (noise, misread), seed
+    )
