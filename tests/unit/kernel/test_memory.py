@@ -11,7 +11,7 @@ from numba import njit
 from trustlab.domain.society import SocietyConfig
 from trustlab.domain.society.simulation import new_state
 from trustlab.kernel import society as K
-from trustlab.kernel.memory import CACHE_LINE, aligned_zeros, prefetch
+from trustlab.kernel.memory import CACHE_LINE, aligned_zeros, prefetch, prefetch_read
 
 
 @given(
@@ -54,8 +54,31 @@ def test_prefetch_rejects_what_it_cannot_address() -> None:
     def on_a_vector(v: np.ndarray) -> None:
         prefetch(v, 0, 0)
 
+    @njit
+    def read_on_slots(a: np.ndarray) -> None:
+        prefetch_read(a, 0)
+
     with pytest.raises(TypingError):
         on_a_vector(np.zeros(4))
+    with pytest.raises(TypingError):
+        read_on_slots(np.zeros((2, 2, 2)))
+
+
+@njit
+def _gather_with_prefetch(v: np.ndarray, idx: np.ndarray) -> int:
+    total = 0
+    for q in range(idx.size):
+        if q + 2 < idx.size:
+            prefetch_read(v, idx[q + 2])
+        total += v[idx[q]]
+    return total
+
+
+def test_prefetch_read_is_only_a_hint() -> None:
+    v = np.arange(10_000, dtype=np.int64) * 3
+    idx = np.random.default_rng(1).integers(0, v.size, 500)
+    assert _gather_with_prefetch(v, idx) == int(v[idx].sum())
+    assert _gather_with_prefetch(np.zeros(4, np.int8), np.array([3, 0, 2])) == 0
 
 
 def test_society_slots_start_on_cache_lines_and_copies_keep_them_there() -> None:

@@ -36,6 +36,9 @@ CASES: list[dict[str, Any]] = [
          reputation="stern-judging", private=True, observation_error=0.2),
     dict(population="trust-learner:0.7,con-artist:0.3", trust_learning=False, churn=0.1,
          partner_choice="friends"),
+    dict(population="reciprocator:0.3,guarded:0.4,exploiter:0.2,forgiver:0.1", noise=0.1,
+         partner_choice="random", openness=0.8, leave_threshold=0.4, revision_interval=2,
+         mutation=0.1),
 ]  # fmt: skip
 
 
@@ -98,6 +101,27 @@ def test_the_round_key_shortcut_is_base_key() -> None:
     for seed, r, a in ((0, 0, 0), (5, 17, 12345), (2**63 + 7, 999, 99_999), (2**64 - 1, 3, 1)):
         x, y = both(np.uint64(seed), r, a)
         assert int(x) == int(y) == base_key_py(seed, r, a)
+
+
+def test_both_compiled_copies_of_the_round_are_compared() -> None:
+    # play_round compiles its loop twice: a plain copy (no discriminators, trust-learners,
+    # misreadings or chance endings) and the general one; the cases above cover both
+    from trustlab.kernel.society import plain_round
+
+    def plain(case: dict[str, Any]) -> bool:
+        cfg = SocietyConfig(n_agents=24, capacity=3, rounds=8, **case)
+        prep = S.prepare(cfg)
+        return bool(plain_round(prep.when_bad, prep.learn_scale, cfg.misread, cfg.churn))
+
+    kinds = [plain(c) for c in CASES]
+    assert kinds == [False, False, False, True, False, False, False, False, True]
+    # each thing that needs the general copy needs it on its own
+    base = dict(population="reciprocator:0.5,guarded:0.5")
+    assert plain(base)
+    assert not plain({**base, "misread": 0.01})
+    assert not plain({**base, "churn": 0.01})
+    assert not plain({"population": "reciprocator:0.5,discriminator:0.5", "reputation": "l1"})
+    assert not plain({"population": "reciprocator:0.5,trust-learner:0.5"})
 
 
 def test_the_learner_cases_exercise_both_decisions() -> None:
