@@ -139,6 +139,7 @@ ALPHA, BETA, PAY = 10, 11, 12  # float32 fields of the float32 view of the same 
 GIVEN, GOT = 13, 14  # supports I gave my partner when it opened / received when I opened
 N_REL = 16  # 32-bit fields per slot: 64 bytes, one cache line (see :func:`new_slots`)
 PREFETCH_AHEAD = 2  # play_round prefetches the partners of the agent this many steps ahead
+STREAM_AHEAD = 4  # kernels sweeping the agents prefetch the slots of the agent this far ahead
 
 # --- columns of the cumulative per-agent tally ---
 T_TURNS = 0  # turns played
@@ -532,6 +533,17 @@ def _learn(
 
 
 @njit(cache=True, inline="always")
+def _prefetch_slots(rel: np.ndarray, i: int) -> None:
+    """Start fetching all of agent ``i``'s slots (nothing when there is no agent ``i``). A sweep
+    over the agents reads their slots in order, but the processor's own prefetchers stop at
+    page boundaries (every 8 agents of capacity 8): asked a few agents ahead, the play and the
+    tally passes measured 5–15 % faster at 10⁵ agents."""
+    if i < rel.shape[0]:
+        for s in range(rel.shape[1]):
+            prefetch(rel, i, s)
+
+
+@njit(cache=True, inline="always")
 def _play_agent(
     i: int,
     rk: np.uint64,
@@ -549,8 +561,8 @@ def _play_agent(
     general: bool,
 ) -> None:
     """Agent ``i``'s share of :func:`play_round`: every relationship whose partner has a higher
-    index. ``general`` is a constant of each compiled copy: without it the discriminators',
-    trust-learners', misreading and chance-ending code is left out. ``tables`` and ``trust``
+    index. Where ``general`` is the constant False the discriminators', trust-learners',
+    misreading and chance-ending code is left out. ``tables`` and ``trust``
     are :func:`play_round`'s character tables and trust parameters, in its order."""
     cum, det, trans, when_bad, payoffs, is_open, is_support, answer_of, learn_scale, learn_cert = (
         tables
@@ -564,6 +576,7 @@ def _play_agent(
     # agent is played they are in cache. With the slots on cache lines (new_slots) this
     # kernel measured 1.45–1.65× faster than touching the current agent's partners first;
     # fetching the partners' characters too, another 1.2–1.3×.
+    _prefetch_slots(rel, i + STREAM_AHEAD)
     ahead = i + PREFETCH_AHEAD
     if ahead < n:
         for s in range(cap):
@@ -658,6 +671,7 @@ def play_round(
     disappointment: float,
     threshold: float,
     churn: float,
+    general: bool = False,
 ) -> None:
     """Every relationship plays one turn; each side's trust learns from it; endings are decided.
 
@@ -672,22 +686,21 @@ def play_round(
     ``churn``. ``GIVEN``/``GOT`` count supports given to / received by an open side.
 
     Societies without discriminators, trust-learners, misreadings or chance endings (the
-    common case, :func:`plain_round`) play a copy of the loop compiled without them: the
-    same numbers, fewer instructions a pair.
+    common case, :func:`plain_round`) leave ``general`` out: Numba then compiles a copy of
+    the loop in which it is the constant False and the code for those is left out (the same
+    numbers, fewer instructions a pair). Every other society passes ``general=True`` (a
+    second compiled copy, made only when first used); leaving it out for one is refused.
     """
+    if not general and not plain_round(when_bad, learn_scale, misread, churn):
+        raise ValueError("this society needs play_round(..., general=True)")
     n = rel.shape[0]
     rk = _round_key(seed, rnd)
     tables = (cum, det, trans, when_bad, payoffs, is_open, is_support, answer_of, learn_scale,
               learn_cert)  # fmt: skip
     trust = (learning, a0, b0, forget, betrayal, disappointment, threshold)
-    if plain_round(when_bad, learn_scale, misread, churn):
-        for i in prange(n):
-            _play_agent(i, rk, rel, relf, char, tables, rep, view, private, noise, misread,
-                        trust, churn, False)  # fmt: skip
-    else:
-        for i in prange(n):
-            _play_agent(i, rk, rel, relf, char, tables, rep, view, private, noise, misread,
-                        trust, churn, True)  # fmt: skip
+    for i in prange(n):
+        _play_agent(i, rk, rel, relf, char, tables, rep, view, private, noise, misread, trust,
+                    churn, general)  # fmt: skip
 
 
 @njit(cache=True)
@@ -749,6 +762,7 @@ def tally_agents(
     w_len = win_turns.shape[1]
     w = rnd % w_len
     for i in prange(n):
+        _prefetch_slots(rel, i + STREAM_AHEAD)
         turns = 0
         opened = 0
         intimate = 0

@@ -66,6 +66,7 @@ class _Prepared:
     learn_scale: np.ndarray  # per member: trust-learner's opening scale, −1 if not a learner
     learn_cert: np.ndarray  # per member: trust-learner's certainty
     is_giver: np.ndarray  # per member: an unconditional giver
+    plain: bool  # K.plain_round: play_round's copy without the general code will do
 
 
 def prepare(config: SocietyConfig) -> _Prepared:
@@ -81,6 +82,7 @@ def prepare(config: SocietyConfig) -> _Prepared:
         np.ascontiguousarray(config.game.payoffs), is_open, is_support, is_coop, norm,
         answer_kinds(config.game), judged_acts(config.game), scale, cert,
         giver_mask(config.members, config.game),
+        bool(K.plain_round(when_bad, scale, config.misread, config.churn)),
     )  # fmt: skip
 
 
@@ -146,13 +148,17 @@ def step(st: SocietyState, config: SocietyConfig, prep: _Prepared) -> None:
         config.n_candidates, st.char, prep.init, st.rel, st.relf, st.degree, st.rep,
         st.view, private, a0, b0,
     )  # fmt: skip
-    K.play_round(
+    play = (
         seed, r, prep.cum, prep.det, prep.trans, prep.when_bad, st.char, st.rel, st.relf, st.rep,
         st.view, private, config.noise, config.misread, prep.payoffs, prep.is_open,
         prep.is_support, prep.answer_of, prep.learn_scale, prep.learn_cert,
         config.trust_learning, a0, b0, config.forgetting, config.betrayal_weight,
         config.disappointment_weight, config.leave_threshold, config.churn,
     )  # fmt: skip
+    if prep.plain:
+        K.play_round(*play)  # the copy compiled without the general code
+    else:
+        K.play_round(*play, True)
     interval = config.revision_interval
     revising = interval > 0 and (r + 1) % interval == 0
     # nothing after the tally reads this round's ended relationships unless reputations are

@@ -115,6 +115,8 @@ def test_both_compiled_copies_of_the_round_are_compared() -> None:
 
     kinds = [plain(c) for c in CASES]
     assert kinds == [False, False, False, True, False, False, False, False, True]
+    assert S.prepare(SocietyConfig(n_agents=24, capacity=3, **CASES[3])).plain
+    assert not S.prepare(SocietyConfig(n_agents=24, capacity=3, **CASES[0])).plain
     # each thing that needs the general copy needs it on its own
     base = dict(population="reciprocator:0.5,guarded:0.5")
     assert plain(base)
@@ -135,3 +137,26 @@ def test_the_learner_cases_exercise_both_decisions() -> None:
         learner = (st.char[:, None] == 0) & (st.partner >= 0)
         acts.extend(st.rel[:, :, 4][learner].tolist())  # INTENT
     assert {0, 3} <= set(acts)  # open + support and guarded + support
+
+
+def test_the_plain_copy_refuses_a_society_that_needs_the_general_one() -> None:
+    # leaving out general=True for a society with chance endings would silently drop them
+    from trustlab.kernel.society import play_round
+
+    cfg = SocietyConfig(n_agents=24, capacity=3, rounds=2, **CASES[0])
+    prep = S.prepare(cfg)
+    st = S.new_state(cfg, 1, prep)
+    a0, b0 = cfg.trust_prior
+    args = (
+        np.uint64(1), 0, prep.cum, prep.det, prep.trans, prep.when_bad, st.char, st.rel, st.relf,
+        st.rep, st.view, False, cfg.noise, cfg.misread, prep.payoffs, prep.is_open,
+        prep.is_support, prep.answer_of, prep.learn_scale, prep.learn_cert, cfg.trust_learning,
+        a0, b0, cfg.forgetting, cfg.betrayal_weight, cfg.disappointment_weight,
+        cfg.leave_threshold, cfg.churn,
+    )  # fmt: skip
+    before = st.rel.copy()
+    with pytest.raises(ValueError, match="general=True"):
+        play_round(*args)
+    np.testing.assert_array_equal(st.rel, before)  # refused before anything was played
+    play_round(*args, True)
+    assert not np.array_equal(st.rel, before)
