@@ -832,9 +832,8 @@ def _play_part(
     pick: np.ndarray, which: int, aux: Bundle,
 ) -> bool:  # fmt: skip
     """Play the units where ``pick`` holds on path ``which`` (1 quiet, 2 driven, 3 joint) into
-    their rows
-    of ``joint``, if that path's tables pay (:func:`_tables_pay`); False (nothing played) when
-    they do not."""
+    their rows of ``joint``, if that path's tables pay (:func:`_tables_pay`); False (nothing
+    played) when they do not."""
     n_states = int(flat[3])
     noise, misread = rates
     coin, fixed = aux

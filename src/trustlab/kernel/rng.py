@@ -138,17 +138,17 @@ def mix64(x: np.uint64) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
-def child_key(key: np.uint64, i: np.int64) -> np.uint64:
-    """Compiled :func:`child_key_py`."""
-    return mix64(key + np.uint64(i + 1) * np.uint64(GAMMA))
-
-
-@njit(cache=True, inline="always")
 def child_state(key: np.uint64, i: np.int64) -> np.uint64:
     """The state whose :func:`mix64` is child ``i``'s key: ``child_key(key, i) ==
     mix64(child_state(key, i))``; the state of child ``i + d`` is this plus
     :func:`child_stride` ``(d)``."""
     return key + np.uint64(i + 1) * np.uint64(GAMMA)
+
+
+@njit(cache=True, inline="always")
+def child_key(key: np.uint64, i: np.int64) -> np.uint64:
+    """Compiled :func:`child_key_py`."""
+    return mix64(child_state(key, i))
 
 
 @njit(cache=True, inline="always")
